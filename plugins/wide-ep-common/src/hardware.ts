@@ -1,0 +1,80 @@
+/** Accelerator choices. gb200 = multi-node NVLink (MNNVL); h200/b200 = RDMA. @public */
+export const HARDWARE = ['gb200', 'h200', 'b200'] as const;
+/** @public */
+export type Hardware = (typeof HARDWARE)[number];
+
+/** What the renderer and the validator need to know about one accelerator. @public */
+export interface HardwareProfile {
+  hardware: Hardware;
+  label: string;
+  /** GPUs on one node; also the local DP size L (TP = 1). */
+  gpusPerNode: number;
+  arch: 'amd64' | 'arm64';
+  fabric: 'mnnvl' | 'rdma';
+  /** Largest DP group one fabric domain can hold (GB200: one NVL72 rack). */
+  maxGroupGpus?: number;
+  memory: string;
+  cpu: string;
+  shmSize: string;
+  /** Startup probe budget; weights download plus graph capture. */
+  startupProbe: { periodSeconds: number; failureThreshold: number };
+}
+
+/** @public */
+export const HARDWARE_PROFILES: Record<Hardware, HardwareProfile> = {
+  h200: {
+    hardware: 'h200',
+    label: 'NVIDIA H200 (8 GPUs per node, RDMA)',
+    gpusPerNode: 8,
+    arch: 'amd64',
+    fabric: 'rdma',
+    memory: '512Gi',
+    cpu: '32',
+    shmSize: '2Gi',
+    startupProbe: { periodSeconds: 1, failureThreshold: 2700 },
+  },
+  b200: {
+    hardware: 'b200',
+    label: 'NVIDIA B200 (8 GPUs per node, RDMA)',
+    gpusPerNode: 8,
+    arch: 'amd64',
+    fabric: 'rdma',
+    memory: '512Gi',
+    cpu: '32',
+    shmSize: '2Gi',
+    startupProbe: { periodSeconds: 1, failureThreshold: 2700 },
+  },
+  gb200: {
+    hardware: 'gb200',
+    label: 'NVIDIA GB200 NVL72 (4 GPUs per tray, multi-node NVLink)',
+    gpusPerNode: 4,
+    arch: 'arm64',
+    fabric: 'mnnvl',
+    maxGroupGpus: 72,
+    memory: '850Gi',
+    cpu: '120',
+    // 2Gi is enough for DeepEP buffers on RDMA; the NVLink all-to-all
+    // kernels keep their symmetric buffers in /dev/shm (upstream G uses 200Gi).
+    shmSize: '200Gi',
+    // Multi-node GB200 joins 18 trays through IMEX before the engines start.
+    startupProbe: { periodSeconds: 10, failureThreshold: 720 },
+  },
+};
+
+/**
+ * One tested version set (wide-ep-domain.md §12 #12): the vLLM image, the
+ * sidecar flag spelling and the EPP config schema move together.
+ * Taken from llm-d/llm-d @ 7edda66 (revision D).
+ * @public
+ */
+export const VERSION_SET = {
+  name: 'llm-d 2026-06 (D)',
+  vllm: {
+    amd64: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
+    arm64: 'ghcr.io/llm-d/llm-d-cuda-gb200:v0.8.0',
+  },
+  /** v0.9.0 spells the connector flag `--kv-connector`. */
+  sidecar: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.9.0',
+  epp: 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.7.0',
+  eppConfigApiVersion: 'llm-d.ai/v1alpha1',
+} as const;

@@ -1,0 +1,15 @@
+/**
+ * Wide-EP deployment spec, topology plan and pure manifest rendering.
+ * Runs in the browser (form preview) and in Node (actions, CLI).
+ * @packageDocumentation
+ */
+export * from './constants';
+export * from './hardware';
+export * from './spec';
+export * from './validateTopology';
+export * from './names';
+export * from './labels';
+export * from './topology';
+export * from './types';
+export * from './permissions';
+export * from './render';

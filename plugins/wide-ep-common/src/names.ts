@@ -1,0 +1,102 @@
+import type { Role, WideEpSpec } from './spec';
+import { HARDWARE_PROFILES } from './hardware';
+
+/** Names of every object the generator emits, derived from `spec.name`. @public */
+export function objectNames(name: string) {
+  return {
+    serviceAccount: name,
+    lws: (role: Role) => `${name}-${role}`,
+    podCliqueSet: name,
+    computeDomain: `${name}-compute-domain`,
+    computeDomainClaimTemplate: `${name}-compute-domain-channel`,
+    pool: `${name}-infpool`,
+    epp: `${name}-infpool-epp`,
+    eppConfig: `${name}-infpool-epp-config`,
+    gateway: `${name}-inference-gateway`,
+    gatewayConfig: `${name}-inference-gateway`,
+    gatewayParameters: `${name}-gateway-params`,
+    route: `${name}-route`,
+  };
+}
+
+/** Grove clique layout of one role: a standalone clique or a scaling group. @public */
+export type GroveRoleLayout =
+  | { kind: 'standalone'; clique: string }
+  | { kind: 'scalingGroup'; scalingGroup: string; leader: string; worker: string };
+
+/** One pod per group stays a standalone clique; larger groups need a PCSG. @public */
+export function groveRoleLayout(role: Role, podsPerGroup: number): GroveRoleLayout {
+  if (podsPerGroup === 1) return { kind: 'standalone', clique: role };
+  return {
+    kind: 'scalingGroup',
+    scalingGroup: `${role}-sg`,
+    leader: `${role}-leader`,
+    worker: `${role}-worker`,
+  };
+}
+
+/**
+ * Hostname of a pod as the operator will name it (rank-health.md §2.1, §3.1).
+ * Grove pods get a random name suffix, but their hostname is stable.
+ * @public
+ */
+export function podHostname(options: {
+  spec: Pick<WideEpSpec, 'name' | 'orchestrator'>;
+  role: Role;
+  podsPerGroup: number;
+  group: number;
+  nodeRank: number;
+}): string {
+  const { spec, role, podsPerGroup, group, nodeRank } = options;
+  if (spec.orchestrator === 'lws') {
+    const lws = objectNames(spec.name).lws(role);
+    return nodeRank === 0 ? `${lws}-${group}` : `${lws}-${group}-${nodeRank}`;
+  }
+  const layout = groveRoleLayout(role, podsPerGroup);
+  const pcs = `${spec.name}-0`;
+  if (layout.kind === 'standalone') return `${pcs}-${layout.clique}-${group}`;
+  return nodeRank === 0
+    ? `${pcs}-${layout.scalingGroup}-${group}-${layout.leader}-0`
+    : `${pcs}-${layout.scalingGroup}-${group}-${layout.worker}-${nodeRank - 1}`;
+}
+
+/**
+ * Names the operators and gateways derive from ours that must stay valid
+ * DNS labels (63 characters), with the longest index the spec produces.
+ * @public
+ */
+export function derivedDnsNames(spec: WideEpSpec): { what: string; value: string }[] {
+  const names = objectNames(spec.name);
+  const out: { what: string; value: string }[] = [
+    { what: 'endpoint picker Service', value: names.epp },
+    { what: 'Gateway', value: names.gateway },
+  ];
+  if (spec.gateway === 'istio') {
+    out.push({ what: 'Istio gateway Service', value: `${names.gateway}-istio` });
+  }
+  for (const role of ['prefill', 'decode'] as const) {
+    const r = spec[role];
+    const L = Math.max(1, Math.min(r.dataParallelSize, HARDWARE_PROFILES[spec.hardware].gpusPerNode));
+    const N = Math.max(1, Math.ceil(r.dataParallelSize / L));
+    const lastGroup = r.replicas - 1;
+    const lastNode = N - 1;
+    const host = podHostname({ spec, role, podsPerGroup: N, group: lastGroup, nodeRank: lastNode });
+    out.push({ what: `${role} pod hostname`, value: host });
+    if (spec.orchestrator === 'lws') {
+      // The StatefulSet controller appends "-<10-char hash>" in a label value.
+      out.push({
+        what: `${role} worker StatefulSet revision label`,
+        value: `${names.lws(role)}-${lastGroup}-0123456789`,
+      });
+    } else {
+      // Grove pods use generateName "<podclique>-" plus 5 random characters.
+      const layout = groveRoleLayout(role, N);
+      const clique =
+        layout.kind === 'standalone'
+          ? `${spec.name}-0-${layout.clique}`
+          : `${spec.name}-0-${layout.scalingGroup}-${lastGroup}-${layout.worker}`;
+      out.push({ what: `${role} pod name`, value: `${clique}-abcde` });
+    }
+  }
+  return out;
+}

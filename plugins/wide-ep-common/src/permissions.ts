@@ -1,0 +1,16 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Deploying to a cluster from the scaffolder. @public */
+export const wideEpDeploymentApplyPermission = createPermission({
+  name: 'wide-ep.deployment.apply',
+  attributes: { action: 'create' },
+});
+
+/** Reading rank health of a deployment. @public */
+export const wideEpRankHealthReadPermission = createPermission({
+  name: 'wide-ep.health.read',
+  attributes: { action: 'read' },
+});
+
+/** @public */
+export const wideEpPermissions = [wideEpDeploymentApplyPermission, wideEpRankHealthReadPermission];

@@ -1,0 +1,35 @@
+import { ENTITY_ANNOTATIONS } from '../constants';
+import { podSelectorString, servedModelName } from '../labels';
+import type { WideEpSpec } from '../spec';
+import type { TopologyPlan } from '../topology';
+import type { KubernetesObject } from '../types';
+
+/**
+ * The catalog entity for the deployment. Its annotations are what the
+ * rank-health card and the Kubernetes plugin use to find the workloads.
+ * @public
+ */
+export function renderCatalogInfo(spec: WideEpSpec, topology: TopologyPlan, workloads: KubernetesObject[]) {
+  const annotations: Record<string, string> = {
+    [ENTITY_ANNOTATIONS.kubernetesId]: spec.name,
+    [ENTITY_ANNOTATIONS.kubernetesNamespace]: spec.namespace,
+    [ENTITY_ANNOTATIONS.deployment]: spec.name,
+    [ENTITY_ANNOTATIONS.orchestrator]: spec.orchestrator,
+    [ENTITY_ANNOTATIONS.hardware]: spec.hardware,
+    [ENTITY_ANNOTATIONS.podSelector]: podSelectorString(spec),
+    [ENTITY_ANNOTATIONS.workloads]: workloads.map(w => `${w.kind}/${w.metadata.name}`).join(','),
+  };
+  if (spec.cluster) annotations[ENTITY_ANNOTATIONS.kubernetesCluster] = spec.cluster;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: spec.name,
+      title: `${spec.name} (wide-EP ${servedModelName(spec)})`,
+      description: `llm-d wide expert-parallel deployment of ${servedModelName(spec)} on ${topology.totalGpus} ${spec.hardware.toUpperCase()} GPUs`,
+      annotations,
+      tags: ['llm-d', 'wide-ep', spec.hardware, spec.orchestrator],
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: spec.owner },
+  };
+}

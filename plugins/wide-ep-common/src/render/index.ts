@@ -1,0 +1,76 @@
+import { toYaml } from './yaml';
+import { planTopology, TopologyPlan } from '../topology';
+import type { WideEpSpec } from '../spec';
+import type { GeneratedFile, KubernetesObject } from '../types';
+import { renderModelServers } from './modelServers';
+import { renderRouter } from './router';
+import { renderGateway } from './gateway';
+import { renderCatalogInfo } from './catalogInfo';
+import { renderReadme } from './readme';
+
+// Prerequisites before workloads before routing: the order a server-side
+// apply should follow, and the order of kustomization.yaml.
+const KIND_ORDER = [
+  'ServiceAccount', 'ComputeDomain', 'Role', 'RoleBinding', 'ConfigMap', 'GatewayParameters',
+  'LeaderWorkerSet', 'PodCliqueSet', 'Deployment', 'Service', 'InferencePool', 'DestinationRule',
+  'HealthCheckPolicy', 'GCPBackendPolicy', 'Gateway', 'HTTPRoute',
+];
+
+/** Everything the generator produces for one spec. @public */
+export interface RenderResult {
+  spec: WideEpSpec;
+  plan: TopologyPlan;
+  /** Objects in apply order. */
+  objects: KubernetesObject[];
+  /** The generated folder: manifests, kustomization.yaml, README.md, catalog-info.yaml. */
+  files: GeneratedFile[];
+  /** The catalog entity written to catalog-info.yaml. */
+  entity: ReturnType<typeof renderCatalogInfo>;
+}
+
+/** Renders the Kubernetes objects of a validated spec, in apply order. @public */
+export function renderObjects(spec: WideEpSpec, plan: TopologyPlan = planTopology(spec)): KubernetesObject[] {
+  const objects = [...renderModelServers(spec, plan), ...renderRouter(spec, plan), ...renderGateway(spec)];
+  const rank = (o: KubernetesObject) => {
+    const i = KIND_ORDER.indexOf(o.kind);
+    return i === -1 ? KIND_ORDER.length : i;
+  };
+  // Array.prototype.sort is stable: objects of one kind keep render order.
+  return objects.sort((a, b) => rank(a) - rank(b));
+}
+
+/** File path of an object inside the generated folder. @public */
+export function manifestPath(object: KubernetesObject): string {
+  return `manifests/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
+}
+
+/**
+ * The pure generator: validated spec in, objects and files out. No I/O, no
+ * clock, no randomness: the same spec always gives the same bytes.
+ * @public
+ */
+export function renderDeployment(spec: WideEpSpec): RenderResult {
+  const plan = planTopology(spec);
+  const objects = renderObjects(spec, plan);
+  const workloads = objects.filter(o => o.kind === 'LeaderWorkerSet' || o.kind === 'PodCliqueSet');
+  const entity = renderCatalogInfo(spec, plan, workloads);
+  const manifests = objects.map(o => ({ path: manifestPath(o), content: toYaml(o) }));
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: spec.namespace,
+    resources: manifests.map(m => m.path),
+  };
+  const files: GeneratedFile[] = [
+    { path: 'README.md', content: renderReadme(spec, plan) },
+    { path: 'catalog-info.yaml', content: toYaml(entity) },
+    { path: 'kustomization.yaml', content: toYaml(kustomization) },
+    ...manifests,
+  ];
+  return { spec, plan, objects, files, entity };
+}
+
+export { toYaml } from './yaml';
+export { routerProvider } from './router';
+export { gatewayClassName } from './gateway';
+export { mnnvlMode } from './podSpec';

@@ -1,0 +1,226 @@
+import { LABELS, PORTS } from '../constants';
+import { VERSION_SET } from '../hardware';
+import { poolSelector } from '../labels';
+import { objectNames } from '../names';
+import type { Gateway, WideEpSpec } from '../spec';
+import type { TopologyPlan } from '../topology';
+import type { KubernetesObject } from '../types';
+import { toYaml } from './yaml';
+
+/**
+ * What the GAIE chart calls `provider.name`: which gateway-specific extras
+ * the endpoint picker needs. Upstream hard-coded `istio` for every gateway,
+ * which rendered an Istio DestinationRule on kgateway clusters (defect #1).
+ * @public
+ */
+export function routerProvider(gateway: Gateway): 'gke' | 'istio' | 'none' {
+  if (gateway === 'gke-l7-regional-external-managed') return 'gke';
+  if (gateway === 'istio') return 'istio';
+  return 'none';
+}
+
+const EPP_CONFIG_FILE = 'epp-config.yaml';
+
+/** P/D EndpointPickerConfig: every request is prefilled then decoded. */
+export function eppPluginConfig() {
+  return {
+    apiVersion: VERSION_SET.eppConfigApiVersion,
+    kind: 'EndpointPickerConfig',
+    plugins: [
+      { type: 'disagg-headers-handler' },
+      { type: 'always-disagg-pd-decider' },
+      { type: 'disagg-profile-handler', parameters: { deciderPluginName: 'always-disagg-pd-decider' } },
+      { type: 'prefill-filter' },
+      { type: 'decode-filter' },
+      { type: 'prefix-cache-scorer' },
+      { type: 'queue-scorer' },
+      { type: 'active-request-scorer' },
+    ],
+    schedulingProfiles: [
+      {
+        name: 'prefill',
+        plugins: [
+          { pluginRef: 'prefill-filter' },
+          { pluginRef: 'prefix-cache-scorer', weight: 3 },
+          { pluginRef: 'queue-scorer', weight: 2 },
+          { pluginRef: 'active-request-scorer', weight: 2 },
+        ],
+      },
+      {
+        name: 'decode',
+        plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'active-request-scorer' }],
+      },
+    ],
+  };
+}
+
+/**
+ * InferencePool plus the endpoint picker the GAIE `inferencepool` chart
+ * would install, rendered as plain objects so no Helm is needed.
+ */
+export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): KubernetesObject[] {
+  const names = objectNames(spec.name);
+  const ns = spec.namespace;
+  const labels = { [LABELS.deployment]: spec.name, [LABELS.kubernetesId]: spec.name };
+  const eppLabels = { ...labels, inferencepool: names.epp };
+  const meta = (name: string, extra: Record<string, string> = {}) => ({
+    name,
+    namespace: ns,
+    labels: { ...labels, ...extra },
+  });
+
+  const objects: KubernetesObject[] = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(names.epp) },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(names.epp),
+      rules: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['inference.networking.k8s.io'], resources: ['inferencepools'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: ['inference.networking.x-k8s.io', 'llm-d.ai'],
+          resources: ['inferenceobjectives', 'inferencemodels'],
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(names.epp),
+      subjects: [{ kind: 'ServiceAccount', name: names.epp, namespace: ns }],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.epp },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(names.eppConfig),
+      data: { [EPP_CONFIG_FILE]: toYaml(eppPluginConfig()) },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(names.epp, { inferencepool: names.epp }),
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { inferencepool: names.epp } },
+        template: {
+          metadata: { labels: eppLabels },
+          spec: {
+            serviceAccountName: names.epp,
+            terminationGracePeriodSeconds: 130,
+            containers: [
+              {
+                name: 'epp',
+                image: VERSION_SET.epp,
+                imagePullPolicy: 'IfNotPresent',
+                args: [
+                  '--pool-name', names.pool,
+                  '--pool-namespace', ns,
+                  '--pool-group', 'inference.networking.k8s.io',
+                  '--grpc-port', String(PORTS.eppGrpc),
+                  '--grpc-health-port', String(PORTS.eppGrpcHealth),
+                  '--metrics-port', String(PORTS.eppMetrics),
+                  '--config-file', `/config/${EPP_CONFIG_FILE}`,
+                  '--zap-encoder', 'json',
+                  '--v', '1',
+                ],
+                ports: [
+                  { name: 'grpc', containerPort: PORTS.eppGrpc, protocol: 'TCP' },
+                  { name: 'grpc-health', containerPort: PORTS.eppGrpcHealth, protocol: 'TCP' },
+                  { name: 'metrics', containerPort: PORTS.eppMetrics, protocol: 'TCP' },
+                ],
+                livenessProbe: { grpc: { port: PORTS.eppGrpcHealth, service: 'inference-extension' }, periodSeconds: 10 },
+                readinessProbe: { grpc: { port: PORTS.eppGrpcHealth, service: 'inference-extension' }, periodSeconds: 2 },
+                resources: { requests: { cpu: '4', memory: '8Gi' }, limits: { memory: '16Gi' } },
+                volumeMounts: [{ name: 'plugins-config', mountPath: '/config' }],
+              },
+            ],
+            volumes: [{ name: 'plugins-config', configMap: { name: names.eppConfig } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(names.epp),
+      spec: {
+        type: 'ClusterIP',
+        selector: { inferencepool: names.epp },
+        ports: [
+          { name: 'grpc-ext-proc', port: PORTS.eppGrpc, targetPort: PORTS.eppGrpc, protocol: 'TCP', appProtocol: 'http2' },
+          { name: 'http-metrics', port: PORTS.eppMetrics, targetPort: PORTS.eppMetrics, protocol: 'TCP' },
+        ],
+      },
+    },
+    {
+      apiVersion: 'inference.networking.k8s.io/v1',
+      kind: 'InferencePool',
+      metadata: meta(names.pool),
+      spec: {
+        selector: { matchLabels: poolSelector(spec) },
+        targetPorts: topology.targetPorts.map(number => ({ number })),
+        endpointPickerRef: {
+          kind: 'Service',
+          name: names.epp,
+          port: { number: PORTS.eppGrpc },
+          failureMode: 'FailOpen',
+        },
+      },
+    },
+  ];
+
+  const provider = routerProvider(spec.gateway);
+  if (provider === 'istio') {
+    objects.push({
+      apiVersion: 'networking.istio.io/v1beta1',
+      kind: 'DestinationRule',
+      metadata: meta(names.epp),
+      spec: {
+        host: names.epp,
+        trafficPolicy: {
+          tls: { mode: 'SIMPLE', insecureSkipVerify: true },
+          connectionPool: {
+            http: {
+              http1MaxPendingRequests: 256000,
+              maxRequestsPerConnection: 256000,
+              http2MaxRequests: 256000,
+              idleTimeout: '900s',
+            },
+            tcp: { maxConnections: 256000, maxConnectionDuration: '1800s', connectTimeout: '900s' },
+          },
+        },
+      },
+    });
+  }
+  if (provider === 'gke') {
+    const targetRef = { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: names.pool };
+    objects.push(
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'HealthCheckPolicy',
+        metadata: meta(names.pool),
+        spec: {
+          targetRef,
+          default: {
+            config: {
+              type: 'HTTP',
+              httpHealthCheck: { requestPath: '/health', port: PORTS.serving },
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'GCPBackendPolicy',
+        metadata: meta(names.pool),
+        // Long generations: the load balancer's 30 s default would cut them.
+        spec: { targetRef, default: { timeoutSec: 300, logging: { enabled: true } } },
+      },
+    );
+  }
+  return objects;
+}

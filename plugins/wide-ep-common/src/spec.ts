@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { HARDWARE } from './hardware';
+import { DEFAULT_HF_TOKEN_SECRET } from './constants';
+import { topologyIssues } from './validateTopology';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// Hugging Face repo ids: owner/name, no spaces, quotes or shell metacharacters.
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} is required`)
+    .max(63, `${what} must be at most 63 characters`)
+    .regex(
+      DNS1123_LABEL,
+      `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    );
+
+const modelId = z
+  .string()
+  .min(1, 'model is required')
+  .max(200, 'must be at most 200 characters')
+  .regex(MODEL_ID, 'must be a Hugging Face model id such as deepseek-ai/DeepSeek-R1-0528');
+
+/** @public */
+export const CLUSTER_PROVIDERS = ['gke', 'coreweave', 'generic'] as const;
+/** @public */
+export const ORCHESTRATORS = ['lws', 'grove'] as const;
+/** @public */
+export const GATEWAYS = [
+  'gke-l7-regional-external-managed',
+  'istio',
+  'kgateway',
+  'kgateway-openshift',
+  'none',
+] as const;
+/** @public */
+export const ROLES = ['prefill', 'decode'] as const;
+
+const roleSchema = z
+  .object({
+    replicas: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(64, 'must be at most 64')
+      .describe('Independent data-parallel groups (each a full EP instance)'),
+    dataParallelSize: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1024, 'must be at most 1024')
+      .describe('Ranks (GPUs) per data-parallel group; a multiple of GPUs per node'),
+  })
+  .strict();
+
+/**
+ * The wide-EP deployment spec: the one input of the generator, the
+ * scaffolder actions, the CLI and the form preview.
+ * @public
+ */
+export const wideEpSpecSchema = z
+  .object({
+    name: dnsLabel('name').describe('Prefix of every object; DNS-1123 label'),
+    namespace: dnsLabel('namespace').describe('Target namespace'),
+    model: modelId.describe('Hugging Face model id served by vLLM'),
+    servedModelName: modelId
+      .optional()
+      .describe('Name clients request; defaults to the model id'),
+    hardware: z.enum(HARDWARE).describe('gb200 = MNNVL; h200/b200 = RDMA'),
+    clusterProvider: z.enum(CLUSTER_PROVIDERS),
+    orchestrator: z.enum(ORCHESTRATORS),
+    gateway: z.enum(GATEWAYS),
+    prefill: roleSchema,
+    decode: roleSchema,
+    rankPorts: z
+      .boolean()
+      .default(true)
+      .describe('DP-aware routing: every rank on its own port (vLLM DP supervisor)'),
+    eplb: z
+      .boolean()
+      .default(false)
+      .describe('Expert-parallel load balancing (not with FP4 checkpoints)'),
+    hfTokenSecret: z
+      .object({ name: dnsLabelOrSubdomain('hfTokenSecret.name'), key: secretKey })
+      .strict()
+      .default({ ...DEFAULT_HF_TOKEN_SECRET }),
+    grove: z
+      .object({
+        kaiScheduler: z.boolean().default(true),
+        queue: dnsLabel('grove.queue').default('default-queue'),
+        topologyName: dnsLabel('grove.topologyName')
+          .optional()
+          .describe('ClusterTopologyBinding to pack each group into one rack'),
+        terminationDelay: z
+          .string()
+          .regex(/^\d+(s|m|h)$/, 'must be a duration such as 10m')
+          .default('10m'),
+      })
+      .strict()
+      .default({ kaiScheduler: true, queue: 'default-queue', terminationDelay: '10m' }),
+    cluster: z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a cluster name from app-config')
+      .optional()
+      .describe('Backstage cluster name, written to the catalog entity'),
+    owner: z
+      .string()
+      .max(253)
+      .regex(/^[A-Za-z0-9:/._-]+$/, 'must be an entity reference such as group:default/platform')
+      .default('group:default/guests'),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    for (const issue of topologyIssues(spec)) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+
+function dnsLabelOrSubdomain(what: string) {
+  return z
+    .string()
+    .max(253, `${what} must be at most 253 characters`)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${what} must be a DNS-1123 subdomain`);
+}
+
+const secretKey = z
+  .string()
+  .max(253)
+  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret data key');
+
+/** Spec as written by a user (defaults optional). @public */
+export type WideEpSpecInput = z.input<typeof wideEpSpecSchema>;
+/** Validated spec with every default filled. @public */
+export type WideEpSpec = z.output<typeof wideEpSpecSchema>;
+/** @public */
+export type Role = (typeof ROLES)[number];
+/** @public */
+export type Orchestrator = (typeof ORCHESTRATORS)[number];
+/** @public */
+export type Gateway = (typeof GATEWAYS)[number];
+/** @public */
+export type ClusterProvider = (typeof CLUSTER_PROVIDERS)[number];
+
+/** One problem with a spec, named by its field path. @public */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+/** @public */
+export type ParseSpecResult =
+  | { success: true; spec: WideEpSpec }
+  | { success: false; issues: SpecIssue[] };
+
+/**
+ * Validates untrusted input (form values, action input, a YAML file) and
+ * fills defaults. Never throws for bad input: every problem comes back with
+ * the dotted path of the field it concerns.
+ * @public
+ */
+export function parseSpec(input: unknown): ParseSpecResult {
+  const result = wideEpSpecSchema.safeParse(input);
+  if (result.success) return { success: true, spec: result.data };
+  return {
+    success: false,
+    issues: result.error.issues.map(i => ({
+      path: i.path.length ? i.path.map(String).join('.') : '(spec)',
+      message: i.message,
+    })),
+  };
+}
+
+/** Formats issues one per line, `path: message`, as the CLI prints them. @public */
+export function formatIssues(issues: SpecIssue[]): string {
+  return issues.map(i => `${i.path}: ${i.message}`).join('\n');
+}
