@@ -13,3 +13,4 @@ export * from './topology';
 export * from './types';
 export * from './permissions';
 export * from './render';
+export * from './health/types';

@@ -23,6 +23,18 @@ const modelId = z
   .max(200, 'must be at most 200 characters')
   .regex(MODEL_ID, 'must be a Hugging Face model id such as deepseek-ai/DeepSeek-R1-0528');
 
+function dnsLabelOrSubdomain(what: string) {
+  return z
+    .string()
+    .max(253, `${what} must be at most 253 characters`)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${what} must be a DNS-1123 subdomain`);
+}
+
+const secretKey = z
+  .string()
+  .max(253)
+  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret data key');
+
 /** @public */
 export const CLUSTER_PROVIDERS = ['gke', 'coreweave', 'generic'] as const;
 /** @public */
@@ -115,21 +127,9 @@ export const wideEpSpecSchema = z
   .strict()
   .superRefine((spec, ctx) => {
     for (const issue of topologyIssues(spec)) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
     }
   });
-
-function dnsLabelOrSubdomain(what: string) {
-  return z
-    .string()
-    .max(253, `${what} must be at most 253 characters`)
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${what} must be a DNS-1123 subdomain`);
-}
-
-const secretKey = z
-  .string()
-  .max(253)
-  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret data key');
 
 /** Spec as written by a user (defaults optional). @public */
 export type WideEpSpecInput = z.input<typeof wideEpSpecSchema>;

@@ -1,0 +1,68 @@
+import type { Role } from '../spec';
+
+/**
+ * State of one data-parallel rank as the card shows it.
+ * - `healthy`: pod Ready and the rank's /health answers 200.
+ * - `starting`: scheduled or pending inside the startup budget.
+ * - `unhealthy`: crashed, failing /health, or timing out.
+ * - `unknown`: no fresh data (API server or probe unreachable).
+ * @public
+ */
+export type RankState = 'healthy' | 'starting' | 'unhealthy' | 'unknown';
+
+/** Load of one rank, read from vLLM /metrics. @public */
+export interface RankMetrics {
+  running?: number;
+  waiting?: number;
+  /** 0..1 */
+  kvCacheUsage?: number;
+}
+
+/** One rank of `GET /api/wide-ep/ranks`. Field names are fixed. @public */
+export interface RankHealth {
+  role: Role;
+  group: number;
+  globalRank: number;
+  localRank: number;
+  pod?: string;
+  node?: string;
+  port: number;
+  state: RankState;
+  /** Why the rank is not healthy, in words a platform engineer acts on. */
+  reason?: string;
+  metrics: RankMetrics;
+  /** When the rank was last probed (ISO 8601). */
+  probedAt?: string;
+}
+
+/** An aggregate condition (operator status, ComputeDomain, gateway). @public */
+export interface DeploymentCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  /** Object the condition comes from, `Kind/name`. */
+  source: string;
+}
+
+/** @public */
+export interface RoleSummary {
+  ready: number;
+  total: number;
+  gpus: number;
+}
+
+/** Response of `GET /api/wide-ep/ranks?entityRef=…`. @public */
+export interface RankHealthResponse {
+  entityRef: string;
+  cluster: string;
+  namespace: string;
+  /** ISO 8601 time of the data served. */
+  observedAt: string;
+  /** True when served from cache because the API server is unreachable. */
+  stale: boolean;
+  staleReason?: string;
+  summary: Record<Role, RoleSummary>;
+  conditions: DeploymentCondition[];
+  ranks: RankHealth[];
+}
