@@ -14,3 +14,4 @@ export * from './types';
 export * from './permissions';
 export * from './render';
 export * from './health/types';
+export * from './variants';

@@ -45,6 +45,7 @@ export function loadCrdValidators(): Map<string, ValidateFunction> {
 export function crdErrors(validators: Map<string, ValidateFunction>, obj: KubernetesObject): string[] | undefined {
   const validate = validators.get(`${obj.apiVersion}/${obj.kind}`);
   if (!validate) return undefined;
-  if (validate(obj)) return [];
+  const valid: boolean = validate(obj);
+  if (valid) return [];
   return (validate.errors ?? []).map(e => `${obj.kind}/${obj.metadata.name}${e.instancePath}: ${e.message}`);
 }

@@ -1,13 +1,13 @@
 import type { WideEpSpecInput } from '../spec';
 
-/** Grove on GB200 (upstream C/G): prefill 1 x 4 GPUs, decode 1 leader + 7 workers x 4. */
+/** Grove on GB200 (upstream G, GKE): prefill 1 x 4 GPUs, decode 1 leader + 7 workers x 4. */
 export const GROVE_GB200_SEED: WideEpSpecInput = {
   name: 'wide-ep',
   namespace: 'llm-d-wide-ep',
   model: 'nvidia/DeepSeek-R1-NVFP4',
   servedModelName: 'deepseek-ai/DeepSeek-R1',
   hardware: 'gb200',
-  clusterProvider: 'generic',
+  clusterProvider: 'gke',
   orchestrator: 'grove',
   gateway: 'kgateway',
   prefill: { replicas: 1, dataParallelSize: 4 },

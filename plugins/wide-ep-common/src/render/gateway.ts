@@ -57,7 +57,7 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
                       '--proxyLogLevel', 'warn', '--proxyComponentLogLevel', 'misc:warn',
                       '--log_output_level', 'default:warn',
                     ],
-                    resources: { limits: { cpu: '8', memory: '16Gi' }, requests: { cpu: '2', memory: '4Gi' } },
+                    resources: { limits: { cpu: '8', memory: '16Gi' }, requests: { cpu: 2, memory: '4Gi' } },
                   },
                 ],
               },

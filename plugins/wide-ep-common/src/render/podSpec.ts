@@ -50,6 +50,11 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
       value('NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME', 'eth0'),
     );
     if (plan.role === 'decode') env.push(value('NVSHMEM_SYMMETRIC_SIZE', '16G'));
+    if (plan.role === 'prefill') {
+      // Long prompts keep prefill connections idle between chunks, and the
+      // prefill engines take longest to warm up (revision D).
+      env.push(value('VLLM_HTTP_TIMEOUT_KEEP_ALIVE', '120'), value('VLLM_ENGINE_READY_TIMEOUT_S', '3000'));
+    }
     if (spec.clusterProvider === 'gke') {
       env.push(
         value('DEEP_EP_DEVICE_TO_HCA_MAPPING', Array.from({ length: 8 }, (_, i) => `${i}:mlx5_${i}:1`).join(',')),

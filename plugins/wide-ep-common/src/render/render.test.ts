@@ -1,13 +1,13 @@
 import { parse } from 'yaml';
 import { parseSpec, WideEpSpec, WideEpSpecInput } from '../spec';
 import { renderDeployment, RenderResult } from './index';
-import { allCombinations } from '../__testUtils__/combinations';
+import { allVariants } from '../variants';
 import { crdErrors, loadCrdValidators } from '../__testUtils__/crdValidator';
 import { podTemplates, selects } from '../__testUtils__/podTemplates';
 import { HARDWARE_PROFILES } from '../hardware';
 import { routerProvider } from './router';
 
-const combos = allCombinations();
+const combos = allVariants();
 const validators = loadCrdValidators();
 
 function render(input: WideEpSpecInput): RenderResult {

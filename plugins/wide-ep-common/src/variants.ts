@@ -1,11 +1,13 @@
-import { HARDWARE } from '../hardware';
-import { CLUSTER_PROVIDERS, GATEWAYS, ORCHESTRATORS, WideEpSpecInput } from '../spec';
+import { HARDWARE } from './hardware';
+import { CLUSTER_PROVIDERS, GATEWAYS, ORCHESTRATORS, WideEpSpecInput } from './spec';
 
 /**
  * The 180 combinations the generator must render: orchestrator x hardware x
- * cluster provider x gateway x rankPorts, with sizes that fit the hardware.
+ * cluster provider x gateway x rankPorts, with two-node groups sized for the
+ * hardware. Used by the tests and the render benchmark.
+ * @public
  */
-export function allCombinations(): WideEpSpecInput[] {
+export function allVariants(): WideEpSpecInput[] {
   const out: WideEpSpecInput[] = [];
   for (const orchestrator of ORCHESTRATORS)
     for (const hardware of HARDWARE)

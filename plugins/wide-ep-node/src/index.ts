@@ -1,0 +1,7 @@
+/**
+ * Node services shared by the wide-EP backend plugin and the scaffolder
+ * module: cluster config, server-side apply, readiness, preflight.
+ * @packageDocumentation
+ */
+export * from './kube';
+export * from './clusters';
