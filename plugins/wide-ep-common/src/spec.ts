@@ -7,27 +7,27 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Hugging Face repo ids: owner/name, no spaces, quotes or shell metacharacters.
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
-const dnsLabel = (what: string) =>
+const dnsLabel = () =>
   z
     .string()
-    .min(1, `${what} is required`)
-    .max(63, `${what} must be at most 63 characters`)
+    .min(1, 'is required')
+    .max(63, 'must be at most 63 characters')
     .regex(
       DNS1123_LABEL,
-      `${what} must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
     );
 
 const modelId = z
   .string()
-  .min(1, 'model is required')
+  .min(1, 'is required')
   .max(200, 'must be at most 200 characters')
   .regex(MODEL_ID, 'must be a Hugging Face model id such as deepseek-ai/DeepSeek-R1-0528');
 
-function dnsLabelOrSubdomain(what: string) {
+function dnsLabelOrSubdomain() {
   return z
     .string()
-    .max(253, `${what} must be at most 253 characters`)
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, `${what} must be a DNS-1123 subdomain`);
+    .max(253, 'must be at most 253 characters')
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 subdomain');
 }
 
 const secretKey = z
@@ -74,8 +74,8 @@ const roleSchema = z
  */
 export const wideEpSpecSchema = z
   .object({
-    name: dnsLabel('name').describe('Prefix of every object; DNS-1123 label'),
-    namespace: dnsLabel('namespace').describe('Target namespace'),
+    name: dnsLabel().describe('Prefix of every object; DNS-1123 label'),
+    namespace: dnsLabel().describe('Target namespace'),
     model: modelId.describe('Hugging Face model id served by vLLM'),
     servedModelName: modelId
       .optional()
@@ -95,14 +95,14 @@ export const wideEpSpecSchema = z
       .default(false)
       .describe('Expert-parallel load balancing (not with FP4 checkpoints)'),
     hfTokenSecret: z
-      .object({ name: dnsLabelOrSubdomain('hfTokenSecret.name'), key: secretKey })
+      .object({ name: dnsLabelOrSubdomain(), key: secretKey })
       .strict()
       .default({ ...DEFAULT_HF_TOKEN_SECRET }),
     grove: z
       .object({
         kaiScheduler: z.boolean().default(true),
-        queue: dnsLabel('grove.queue').default('default-queue'),
-        topologyName: dnsLabel('grove.topologyName')
+        queue: dnsLabel().default('default-queue'),
+        topologyName: dnsLabel()
           .optional()
           .describe('ClusterTopologyBinding to pack each group into one rack'),
         terminationDelay: z
