@@ -15,8 +15,9 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
   const prereqs = [
     spec.orchestrator === 'lws'
       ? 'LeaderWorkerSet controller (CRD `leaderworkersets.leaderworkerset.x-k8s.io`, v0.10 or later)'
-      : 'Grove operator (CRD `podcliquesets.grove.io`)' +
-        (spec.grove.kaiScheduler ? ` and KAI scheduler with a Queue named \`${spec.grove.queue}\`` : ''),
+      : `Grove operator (CRD \`podcliquesets.grove.io\`)${
+          spec.grove.kaiScheduler ? ` and KAI scheduler with a Queue named \`${spec.grove.queue}\`` : ''
+        }`,
     'Gateway API Inference Extension CRDs (`inferencepools.inference.networking.k8s.io`, v1)',
   ];
   if (mnnvlMode(spec) === 'computeDomain') prereqs.push('NVIDIA DRA driver with ComputeDomain support (`computedomains.resource.nvidia.com`)');

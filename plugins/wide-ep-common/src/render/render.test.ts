@@ -45,128 +45,150 @@ describe('every combination', () => {
   it.each(results.map(r => [label(r.out.spec), r.out] as const))('%s: ports agree between vLLM, sidecar and pool', (_, out) => {
     const { plan } = out;
     const pool: any = out.objects.find(o => o.kind === 'InferencePool');
-    const targetPorts = pool.spec.targetPorts.map((p: any) => p.number);
+    const targetPorts: number[] = pool.spec.targetPorts.map((p: any) => p.number);
     expect(targetPorts).toEqual(plan.targetPorts);
     expect(targetPorts.length).toBeLessThanOrEqual(8);
+    const supervisor = plan.launchMode === 'supervisor';
     for (const t of modelTemplates(out)) {
       const role = t.labels['llm-d.ai/role'] as 'prefill' | 'decode';
       const rp = plan.roles[role];
       const s = script(t);
-      expect(flagValue(s, '--port')).toBe(String(rp.vllmBasePort));
-      const vllmPorts = container(t, 'vllm').ports.map((p: any) => p.containerPort);
-      expect(vllmPorts).toEqual(expect.arrayContaining(rp.vllmPorts));
-      let served: number[];
-      if (role === 'decode') {
-        const sc = container(t, 'routing-proxy');
-        expect(sc.args).toContain('--port=8000');
-        expect(sc.args).toContain(`--vllm-port=${rp.vllmBasePort}`);
-        expect(sc.args.includes(`--data-parallel-size=${rp.localSize}`)).toBe(plan.launchMode === 'supervisor');
-        served = sc.ports.map((p: any) => p.containerPort);
-      } else {
-        served = vllmPorts.filter((p: number) => p >= 8000 && p < 8100);
-      }
-      // Every pool target port has a listener on every pod (PR #1855: 7 of 8 had none).
-      expect(served.filter((p: number) => p < 8008).sort()).toEqual([...targetPorts].sort());
-      if (plan.launchMode === 'supervisor') {
-        expect(s).toContain(`--data-parallel-supervisor-port=${rp.supervisorPort}`);
-        expect(s).toContain('--data-parallel-multi-port-external-lb');
-      } else {
-        expect(s).toContain('--data-parallel-hybrid-lb');
-      }
-      // Probed and declared ports match by name; names are unique in the pod.
-      const names = [...container(t, 'vllm').ports, ...(container(t, 'routing-proxy')?.ports ?? [])].map((p: any) => p.name);
-      expect(new Set(names).size).toBe(names.length);
-      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-        expect(names).toContain(container(t, 'vllm')[probe].httpGet.port);
-      }
+      const vllm = container(t, 'vllm');
+      const sidecar = container(t, 'routing-proxy');
+      const vllmPorts: number[] = vllm.ports.map((p: any) => p.containerPort);
+      // What the pool routes to: the sidecar's ports on decode, vLLM's own on prefill.
+      const served: number[] = (sidecar ?? vllm).ports
+        .map((p: any) => p.containerPort)
+        .filter((p: number) => p >= 8000 && p < 8008);
+      const names = [...vllm.ports, ...(sidecar?.ports ?? [])].map((p: any) => p.name);
+      expect({
+        port: flagValue(s, '--port'),
+        vllmPortsDeclared: rp.vllmPorts.every(p => vllmPorts.includes(p)),
+        // Every pool target port has a listener on every pod (PR #1855: 7 of 8 had none).
+        served: [...served].sort(),
+        sidecarArgs: sidecar?.args.filter((a: string) => /^--(port|vllm-port|data-parallel-size)=/.test(a)),
+        modeFlags: ['--data-parallel-hybrid-lb', '--data-parallel-multi-port-external-lb', `--data-parallel-supervisor-port=${rp.supervisorPort}`].filter(f => s.includes(f)),
+        uniquePortNames: new Set(names).size === names.length,
+        probesOnDeclaredPorts: ['startupProbe', 'livenessProbe', 'readinessProbe'].every(p => names.includes(vllm[p].httpGet.port)),
+      }).toEqual({
+        port: String(rp.vllmBasePort),
+        vllmPortsDeclared: true,
+        served: [...targetPorts].sort(),
+        sidecarArgs:
+          role === 'decode'
+            ? ['--port=8000', `--vllm-port=${rp.vllmBasePort}`, ...(supervisor ? [`--data-parallel-size=${rp.localSize}`] : [])]
+            : undefined,
+        modeFlags: supervisor
+          ? ['--data-parallel-multi-port-external-lb', `--data-parallel-supervisor-port=${rp.supervisorPort}`]
+          : ['--data-parallel-hybrid-lb'],
+        uniquePortNames: true,
+        probesOnDeclaredPorts: true,
+      });
     }
     const route: any = out.objects.find(o => o.kind === 'HTTPRoute');
-    if (route) expect(targetPorts).toContain(route.spec.rules[0].backendRefs[0].port);
+    const routePorts = route ? [route.spec.rules[0].backendRefs[0].port] : [];
+    expect(routePorts.every(p => targetPorts.includes(p))).toBe(true);
   });
 
   it.each(results.map(r => [label(r.out.spec), r.out] as const))('%s: labels, selector, GPUs, wiring', (_, out) => {
     const { spec, plan } = out;
     const pool: any = out.objects.find(o => o.kind === 'InferencePool');
     const selector = pool.spec.selector.matchLabels;
-    const all = podTemplates(out.objects);
     const models = modelTemplates(out);
     // The pool selects every model-server template and nothing else.
-    for (const t of all) expect([t.owner, selects(selector, t.labels)]).toEqual([t.owner, !t.owner.startsWith('Deployment/')]);
-    expect(models.map(t => t.labels['llm-d.ai/role']).sort()).toEqual(
-      spec.orchestrator === 'lws' ? ['decode', 'prefill'] : expect.arrayContaining(['decode', 'prefill']),
+    expect(podTemplates(out.objects).map(t => [t.owner, t.name, selects(selector, t.labels)])).toEqual(
+      podTemplates(out.objects).map(t => [t.owner, t.name, !t.owner.startsWith('Deployment/')]),
     );
+    expect(new Set(models.map(t => t.labels['llm-d.ai/role']))).toEqual(new Set(['prefill', 'decode']));
+    const L = HARDWARE_PROFILES[spec.hardware].gpusPerNode;
     for (const t of models) {
-      expect(['prefill', 'decode']).toContain(t.labels['llm-d.ai/role']);
-      const gpus = Number(container(t, 'vllm').resources.limits['nvidia.com/gpu']);
-      expect(gpus).toBe(HARDWARE_PROFILES[spec.hardware].gpusPerNode);
-      const env = container(t, 'vllm').env;
-      expect(env.find((e: any) => e.name === 'DP_SIZE_LOCAL').value).toBe(String(gpus));
-      // The sidecar runs on decode only.
-      expect(!!container(t, 'routing-proxy')).toBe(t.labels['llm-d.ai/role'] === 'decode');
-      // The HF token only ever comes from a Secret.
-      const hf = env.filter((e: any) => /TOKEN/.test(e.name));
-      expect(hf).toEqual([{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: spec.hfTokenSecret } }]);
-      expect(t.podSpec.securityContext?.privileged).toBeUndefined();
+      const role = t.labels['llm-d.ai/role'];
+      const vllm = container(t, 'vllm');
+      expect({
+        gpus: vllm.resources.limits['nvidia.com/gpu'],
+        dpSizeLocal: vllm.env.find((e: any) => e.name === 'DP_SIZE_LOCAL').value,
+        // The sidecar runs on decode only.
+        sidecar: !!container(t, 'routing-proxy'),
+        // The HF token only ever comes from a Secret.
+        tokens: vllm.env.filter((e: any) => /TOKEN/.test(e.name)),
+        podPrivileged: t.podSpec.securityContext?.privileged,
+      }).toEqual({
+        gpus: String(L),
+        dpSizeLocal: String(L),
+        sidecar: role === 'decode',
+        tokens: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: spec.hfTokenSecret } }],
+        podPrivileged: undefined,
+      });
     }
-    for (const role of ['prefill', 'decode'] as const) {
-      const gpus = models
+    const gpusOf = (role: string) =>
+      models
         .filter(t => t.labels['llm-d.ai/role'] === role)
         .reduce((n, t) => n + t.pods * Number(container(t, 'vllm').resources.limits['nvidia.com/gpu']), 0);
-      expect(gpus).toBe(spec[role].replicas * spec[role].dataParallelSize);
-      expect(gpus).toBe(plan.roles[role].totalGpus);
-    }
+    expect({ prefill: gpusOf('prefill'), decode: gpusOf('decode') }).toEqual({
+      prefill: spec.prefill.replicas * spec.prefill.dataParallelSize,
+      decode: spec.decode.replicas * spec.decode.dataParallelSize,
+    });
+    expect(plan.roles.prefill.totalGpus + plan.roles.decode.totalGpus).toBe(gpusOf('prefill') + gpusOf('decode'));
 
-    // MNNVL exactly once on GB200; RDMA per provider elsewhere.
-    const cds = out.objects.filter(o => o.kind === 'ComputeDomain');
+    // GB200: MNNVL exactly once (a ComputeDomain with claims, or Grove auto-MNNVL).
+    // H200/B200: RDMA wiring for the provider, never a ComputeDomain.
+    const gb200 = spec.hardware === 'gb200';
+    const cds = out.objects.filter(o => o.kind === 'ComputeDomain').length;
     const pcs: any = out.objects.find(o => o.kind === 'PodCliqueSet');
     const autoMnnvl = pcs?.metadata.annotations?.['grove.io/mnnvl-group'] !== undefined;
-    const claims = models.map(t => !!t.podSpec.resourceClaims);
-    if (spec.hardware === 'gb200') {
-      expect(Number(cds.length === 1) + Number(autoMnnvl)).toBe(1);
-      expect(claims.every(c => c === (cds.length === 1))).toBe(true);
-      for (const t of models) {
-        expect(t.podSpec.tolerations).toContainEqual({ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' });
-        expect(container(t, 'vllm').image).toMatch(/gb200/);
-        expect(JSON.stringify(container(t, 'vllm').env)).not.toMatch(/IBGDA/);
-      }
-    } else {
-      expect(cds).toEqual([]);
-      expect(autoMnnvl).toBe(false);
-      for (const t of models) {
-        const c = container(t, 'vllm');
-        const envNames = c.env.map((e: any) => e.name);
-        expect(envNames).toEqual(expect.arrayContaining(['NVSHMEM_IB_ENABLE_IBGDA', 'NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME']));
-        expect(c.securityContext.capabilities.add).toContain('IPC_LOCK');
-        expect(c.resources.limits['rdma/ib'] === '1').toBe(spec.clusterProvider === 'coreweave');
-        expect(c.securityContext.privileged === true).toBe(spec.clusterProvider === 'gke');
-        expect(!!t.annotations['networking.gke.io/interfaces']).toBe(spec.clusterProvider === 'gke');
-      }
+    expect({ wiring: cds + Number(autoMnnvl), claimsOnEveryPod: models.every(t => !!t.podSpec.resourceClaims) }).toEqual({
+      wiring: gb200 ? 1 : 0,
+      claimsOnEveryPod: cds === 1,
+    });
+    for (const t of models) {
+      const c = container(t, 'vllm');
+      const envNames: string[] = c.env.map((e: any) => e.name);
+      expect({
+        arm64Toleration: (t.podSpec.tolerations ?? []).some((x: any) => x.value === 'arm64'),
+        arm64Image: /gb200/.test(c.image),
+        ibgda: envNames.includes('NVSHMEM_IB_ENABLE_IBGDA'),
+        mnnvlEnv: envNames.includes('NCCL_MNNVL_ENABLE'),
+        ipcLock: c.securityContext.capabilities.add.includes('IPC_LOCK'),
+        rdmaIb: c.resources.limits['rdma/ib'],
+        privileged: c.securityContext.privileged === true,
+        gkeNics: !!t.annotations['networking.gke.io/interfaces'],
+      }).toEqual({
+        arm64Toleration: gb200,
+        arm64Image: gb200,
+        ibgda: !gb200,
+        mnnvlEnv: gb200,
+        ipcLock: true,
+        rdmaIb: !gb200 && spec.clusterProvider === 'coreweave' ? '1' : undefined,
+        privileged: !gb200 && spec.clusterProvider === 'gke',
+        gkeNics: spec.clusterProvider === 'gke',
+      });
     }
 
     // provider.name semantics: extras exactly for the gateway that needs them.
     const provider = routerProvider(spec.gateway);
+    const kinds = out.objects.map(o => o.kind);
     const dr: any = out.objects.find(o => o.kind === 'DestinationRule');
-    expect(!!dr).toBe(provider === 'istio');
-    if (dr) expect(dr.spec.host).toBe(`${spec.name}-infpool-epp`);
-    expect(out.objects.filter(o => o.apiVersion === 'networking.gke.io/v1').map(o => o.kind).sort()).toEqual(
-      provider === 'gke' ? ['GCPBackendPolicy', 'HealthCheckPolicy'] : [],
-    );
-    expect(out.objects.some(o => o.kind === 'Gateway')).toBe(spec.gateway !== 'none');
-    expect(out.objects.some(o => o.kind === 'GatewayParameters')).toBe(spec.gateway === 'kgateway-openshift');
+    expect({
+      destinationRuleHost: dr?.spec.host,
+      gkePolicies: out.objects.filter(o => o.apiVersion === 'networking.gke.io/v1').map(o => o.kind).sort(),
+      gateway: kinds.includes('Gateway') && kinds.includes('HTTPRoute'),
+      gatewayParameters: kinds.includes('GatewayParameters'),
+    }).toEqual({
+      destinationRuleHost: provider === 'istio' ? `${spec.name}-infpool-epp` : undefined,
+      gkePolicies: provider === 'gke' ? ['GCPBackendPolicy', 'HealthCheckPolicy'] : [],
+      gateway: spec.gateway !== 'none',
+      gatewayParameters: spec.gateway === 'kgateway-openshift',
+    });
 
-    // Leader and worker env from one source; no packDomain anywhere.
-    if (spec.orchestrator === 'grove') {
-      for (const role of ['prefill', 'decode']) {
-        const envs = models
-          .filter(t => t.labels['llm-d.ai/role'] === role)
-          .map(t => container(t, 'vllm').env.filter((e: any) => e.name !== 'WIDE_EP_NODE_RANK_OFFSET'));
-        for (const e of envs) expect(e).toEqual(envs[0]);
-      }
-    } else {
-      for (const o of out.objects.filter(x => x.kind === 'LeaderWorkerSet') as any[]) {
-        expect(o.spec.leaderWorkerTemplate.leaderTemplate).toBeUndefined();
-      }
-    }
+    // Leader and worker env from one source: LWS has one template; Grove
+    // cliques of a role differ only in the node-rank offset.
+    const envsByRole = (role: string) =>
+      models
+        .filter(t => t.labels['llm-d.ai/role'] === role)
+        .map(t => JSON.stringify(container(t, 'vllm').env.filter((e: any) => e.name !== 'WIDE_EP_NODE_RANK_OFFSET')));
+    expect(new Set(envsByRole('prefill')).size).toBe(1);
+    expect(new Set(envsByRole('decode')).size).toBe(1);
+    expect(out.objects.some((o: any) => o.spec?.leaderWorkerTemplate?.leaderTemplate)).toBe(false);
     expect(JSON.stringify(out.objects)).not.toContain('packDomain');
   });
 

@@ -189,7 +189,7 @@ describe('Grove on GB200 (GKE) against llm-d @ 018994e/a377b08 (revision G)', ()
       .map(f => f.split('=')[0])
       // Empty unless B200 (#25); the other two are spelling changes of the same flag.
       .filter(f => f !== '--kv-cache-memory-bytes' && f !== '--async-scheduling' && f !== '--disable-uvicorn-access-log')
-      .map(f => (f === '--kv_transfer_config' ? '--kv-transfer-config' : f === '--compilation_config' ? '--compilation-config' : f));
+      .map(f => f.replace(/_/g, '-'));
     expect(ours).toEqual(expect.arrayContaining(theirsFlags));
   });
 

@@ -11,7 +11,6 @@ export type Flag = [string, string?];
 export function execLines(command: string[], flags: Flag[]): string[] {
   const head = `exec ${command.join(' ')}`;
   const rest = flags.map(([f, v]) => (v === undefined ? f : `${f} ${v}`));
-  return [head, ...rest].map((line, i, all) =>
-    i === 0 ? (all.length > 1 ? `${line} \\` : line) : `  ${line}${i < all.length - 1 ? ' \\' : ''}`,
-  );
+  const lines = [head, ...rest.map(line => `  ${line}`)];
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line} \\` : line));
 }
