@@ -85,3 +85,25 @@ describe('wide-ep CLI', () => {
     expect((await run(['frobnicate'], dir)).stderr).toMatch(/unknown command "frobnicate"/);
   });
 });
+
+describe('examples/wide-ep-sample', () => {
+  it('is exactly what the renderer produces for its spec (regenerate with the command in spec.yaml)', async () => {
+    const sample = path.resolve(__dirname, '../../../../examples/wide-ep-sample');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-sample-'));
+    try {
+      const r = await run(['render', '--spec', path.join(sample, 'spec.yaml'), '--out', path.join(dir, 'out')], dir);
+      expect(r.code).toBe(0);
+      const list = (root: string, rel = ''): string[] =>
+        fs.readdirSync(path.join(root, rel), { withFileTypes: true }).flatMap(e =>
+          e.isDirectory() ? list(root, path.join(rel, e.name)) : [path.join(rel, e.name)],
+        );
+      const generated = list(path.join(dir, 'out')).sort();
+      expect(list(sample).filter(f => f !== 'spec.yaml').sort()).toEqual(generated);
+      for (const f of generated) {
+        expect([f, fs.readFileSync(path.join(sample, f), 'utf8')]).toEqual([f, fs.readFileSync(path.join(dir, 'out', f), 'utf8')]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
