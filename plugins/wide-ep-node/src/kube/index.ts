@@ -1,0 +1,58 @@
+export { applyManifests, assertApplySucceeded } from './applyManifests';
+export type {
+  ApplyManifestsOptions,
+  ApplyOutcome,
+  ApplyResult,
+} from './applyManifests';
+export {
+  APPLY_STAGE_KINDS,
+  APPLY_STAGE_ORDER,
+  applyStageOf,
+  groupIntoApplyStages,
+} from './applyStages';
+export type { ApplyStage } from './applyStages';
+export {
+  READINESS_KINDS,
+  assessWorkload,
+  classifyPod,
+  podSelectorFor,
+} from './assessWorkload';
+export type { PodProgress, WorkloadReadiness } from './assessWorkload';
+export { createKubeClient } from './createKubeClient';
+export type { CreateKubeClientOptions } from './createKubeClient';
+export {
+  KubernetesApiError,
+  isTransientKubeError,
+  parseApplyConflicts,
+  toBackstageError,
+} from './errors';
+export type {
+  ApplyConflict,
+  KubeErrorContext,
+  KubeStatus,
+  KubeStatusCause,
+} from './errors';
+export { WIDE_EP_FIELD_MANAGER } from './fieldManager';
+export { loadClientNode } from './loadClientNode';
+export type { ClientNodeModule } from './loadClientNode';
+export {
+  apiGroupOf,
+  formatObjectRef,
+  isCustomResource,
+  objectRefOf,
+} from './objectRef';
+export { parseQuantity } from './parseQuantity';
+export { runPreflight } from './preflight';
+export type {
+  PreflightCheck,
+  PreflightRequirements,
+  PreflightResourceRequirement,
+} from './preflight';
+export type {
+  KubeApplyOptions,
+  KubeClient,
+  KubeListOptions,
+  ObjectRef,
+} from './types';
+export { ReadinessTimeoutError, waitForReady } from './waitForReady';
+export type { WaitClock, WaitForReadyOptions } from './waitForReady';
