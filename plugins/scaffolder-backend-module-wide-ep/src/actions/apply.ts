@@ -1,0 +1,467 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, isError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { renderDeployment } from '@internal/plugin-wide-ep-common';
+import {
+  ApplyResult,
+  KubeClient,
+  ObjectRef,
+  WIDE_EP_FIELD_MANAGER,
+  WaitClock,
+  WorkloadReadiness,
+  applyManifests,
+  assertApplySucceeded,
+  formatObjectRef,
+  groupIntoApplyStages,
+  waitForReady,
+} from '@internal/plugin-wide-ep-node';
+import type { WideEpClusterConnector } from '../types';
+import { applyExamples } from './apply.examples';
+import { initiatorOf, isApplyAllowed } from './authorizeApply';
+import { entityRefOf, parseActionSpec, specInputSchema } from './specInput';
+
+/** Action id of {@link createWideEpApplyAction}. */
+export const WIDE_EP_APPLY_ACTION_ID = 'wide-ep:apply';
+
+/** Options for {@link createWideEpApplyAction}. @public */
+export interface WideEpApplyActionOptions {
+  clusters: WideEpClusterConnector;
+  permissions: PermissionsService;
+  /** Readiness poll interval. Default 5 s. */
+  waitIntervalMs?: number;
+  /** Time source for the readiness wait, for tests. */
+  clock?: WaitClock;
+}
+
+/** The JSON-serialisable record of one object's outcome, as output and checkpointed. */
+export interface AppliedObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  stage: string;
+  outcome:
+    | 'created'
+    | 'configured'
+    | 'unchanged'
+    | 'failed'
+    | 'skipped'
+    | 'not-sent';
+  /** Set for failures and cleanup. */
+  message?: string;
+}
+
+const DEFAULT_TIMEOUT_MINUTES = 45;
+
+/**
+ * `wide-ep:apply`: server-side applies the rendered deployment to a
+ * configured cluster, in dependency stages, with the field manager
+ * `wide-ep-backstage`, then waits for the workloads to become ready.
+ *
+ * @remarks
+ * Order of events: permission check (`wide-ep.deployment.apply` for the user
+ * who started the task) → render → apply, one checkpoint per stage (keys
+ * `wide-ep.apply.<cluster>.<namespace>.<name>.<stage>`, so a resumed task
+ * does not apply a finished stage again) → readiness wait (never
+ * checkpointed; skipped in dry runs or with `wait: false`).
+ *
+ * Dry runs (`dryRun: true`, or the scaffolder's dry run) send every object
+ * with `dryRun=All`: admission and RBAC run, nothing persists. In the
+ * scaffolder's dry run only, an unreachable cluster or a user without the
+ * permission degrades to a warning and render-only outputs, so template
+ * authors can use the editor without cluster access.
+ *
+ * @public
+ */
+export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
+  const { clusters, permissions } = options;
+
+  return createTemplateAction({
+    id: WIDE_EP_APPLY_ACTION_ID,
+    description:
+      'Server-side applies a wide-EP deployment to a configured cluster (field manager wide-ep-backstage, dependency order) and waits for it to become ready',
+    examples: applyExamples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        ...specInputSchema({ clusterRequired: true }),
+        dryRun: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Send dryRun=All: admission and RBAC run, nothing persists (default false; always on in a scaffolder dry run)',
+            ),
+        wait: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Wait for the workloads to become ready (default true; never in a dry run)',
+            ),
+        timeoutMinutes: z =>
+          z
+            .number()
+            .optional()
+            .describe(
+              'How long to wait for readiness, in minutes (default 45, at least 1)',
+            ),
+        cleanupOnFailure: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'After a failed apply, delete the objects this task created (never pre-existing ones; default false)',
+            ),
+      },
+      output: {
+        mode: z =>
+          z
+            .enum(['apply', 'server-dry-run', 'render-only'])
+            .describe(
+              'What was done: a real apply, a dryRun=All apply, or only a render (dry run without cluster access)',
+            ),
+        fieldManager: z =>
+          z.string().describe('Server-side apply field manager'),
+        objects: z =>
+          z
+            .array(
+              z.object({
+                apiVersion: z.string(),
+                kind: z.string(),
+                namespace: z.string().optional(),
+                name: z.string(),
+                stage: z.string(),
+                outcome: z.enum([
+                  'created',
+                  'configured',
+                  'unchanged',
+                  'failed',
+                  'skipped',
+                  'not-sent',
+                ]),
+                message: z.string().optional(),
+              }),
+            )
+            .describe('Outcome per object, in apply order'),
+        waited: z => z.boolean().describe('Whether readiness was waited for'),
+        ready: z =>
+          z.boolean().describe('True when every workload became ready'),
+        readiness: z =>
+          z
+            .array(
+              z.object({
+                kind: z.string(),
+                name: z.string(),
+                ready: z.boolean(),
+                summary: z.string(),
+              }),
+            )
+            .describe(
+              'Final readiness per workload; empty when not waited for',
+            ),
+        entityRef: z =>
+          z.string().describe('Entity reference of the deployment'),
+      },
+    },
+    async handler(ctx) {
+      const spec = parseActionSpec(ctx.input);
+      const cluster = ctx.input.cluster ?? spec.cluster;
+      if (!cluster) {
+        throw new InputError(
+          'cluster: is required (a cluster name from app-config)',
+        );
+      }
+      const timeoutMinutes =
+        ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
+      if (!(timeoutMinutes >= 1)) {
+        throw new InputError(
+          `timeoutMinutes: must be at least 1 (got ${timeoutMinutes})`,
+        );
+      }
+      const wait = ctx.input.wait ?? true;
+      const cleanupOnFailure = ctx.input.cleanupOnFailure ?? false;
+      const dryRun = Boolean(ctx.isDryRun || ctx.input.dryRun);
+      const rendered = renderDeployment(spec);
+      const entityRef = entityRefOf(rendered.entity);
+      const stages = groupIntoApplyStages(rendered.objects);
+
+      const outputResult = (
+        mode: 'apply' | 'server-dry-run' | 'render-only',
+        objects: AppliedObject[],
+      ) => {
+        ctx.output('mode', mode);
+        ctx.output('fieldManager', WIDE_EP_FIELD_MANAGER);
+        ctx.output('objects', objects);
+        ctx.output('entityRef', entityRef);
+      };
+      const renderOnly = (reason: string) => {
+        ctx.logger.warn(
+          `server-side dry run skipped: ${reason}; the objects were rendered but not sent`,
+        );
+        outputResult(
+          'render-only',
+          stages.flatMap(({ stage, entries }) =>
+            entries.map(({ object }) =>
+              toRecord({ ref: refOf(object), stage, outcome: 'not-sent' }),
+            ),
+          ),
+        );
+        ctx.output('waited', false);
+        ctx.output('ready', false);
+        ctx.output('readiness', []);
+      };
+
+      // The permission gate comes before any contact with the cluster.
+      if (!(await isApplyAllowed(permissions, ctx))) {
+        const message = `${initiatorOf(
+          ctx,
+        )} is not allowed to deploy wide-EP deployments (permission wide-ep.deployment.apply)`;
+        if (ctx.isDryRun) {
+          renderOnly(message);
+          return;
+        }
+        throw new NotAllowedError(message);
+      }
+
+      const client = await clusters.connect(cluster);
+      if (ctx.isDryRun) {
+        // One read first, so an unreachable cluster is one warning rather
+        // than a failed line per object of the first stage. Only
+        // reachability matters here: an identity that may not read
+        // Namespaces (403) is judged by the apply itself.
+        const unreachable = await client
+          .read({ apiVersion: 'v1', kind: 'Namespace', name: spec.namespace })
+          .then(
+            () => undefined,
+            error => (isUnreachable(error) ? (error as Error) : undefined),
+          );
+        if (unreachable) {
+          renderOnly(
+            `cluster "${cluster}" unreachable: ${unreachable.message}`,
+          );
+          return;
+        }
+      }
+      ctx.logger.info(
+        `Applying ${rendered.objects.length} objects of ${spec.namespace}/${
+          spec.name
+        } to cluster "${cluster}" in ${
+          stages.length
+        } stages with field manager ${WIDE_EP_FIELD_MANAGER}${
+          dryRun
+            ? ' (dryRun=All: admission and RBAC run, nothing persists)'
+            : ''
+        }`,
+      );
+
+      const records: AppliedObject[] = [];
+      const createdEarlier: ObjectRef[] = [];
+      for (const { stage, entries } of stages) {
+        ctx.signal?.throwIfAborted();
+        const objects = entries.map(e => e.object);
+        const applyStage = async (): Promise<AppliedObject[]> => {
+          const results = await applyManifests({
+            client,
+            objects,
+            dryRun,
+            cleanupOnFailure: cleanupOnFailure && !dryRun,
+            onObject: result => logResult(ctx.logger, result),
+          });
+          if (results.some(r => r.outcome === 'failed')) {
+            if (cleanupOnFailure && !dryRun) {
+              await cleanUp(client, createdEarlier, ctx.logger);
+            }
+            assertApplySucceeded(results);
+          }
+          return results.map(toRecord);
+        };
+
+        let stageRecords: AppliedObject[];
+        try {
+          if (dryRun) {
+            // Nothing persists, so there is nothing to resume: always fresh.
+            stageRecords = await applyStage();
+          } else {
+            let ran = false;
+            stageRecords = await ctx.checkpoint({
+              key: `wide-ep.apply.${cluster}.${spec.namespace}.${spec.name}.${stage}`,
+              fn: async () => {
+                ran = true;
+                return (await applyStage()) as any;
+              },
+            });
+            if (!ran) {
+              ctx.logger.info(
+                `stage ${stage}: already applied earlier in this task (${stageRecords.length} objects), not applied again`,
+              );
+            }
+          }
+        } catch (error) {
+          if (ctx.isDryRun && isUnreachable(error)) {
+            renderOnly(
+              `cluster "${cluster}" unreachable: ${(error as Error).message}`,
+            );
+            return;
+          }
+          throw error;
+        }
+        records.push(...stageRecords);
+        createdEarlier.push(
+          ...stageRecords.filter(r => r.outcome === 'created').map(recordRef),
+        );
+      }
+
+      const counts = countOutcomes(records);
+      ctx.logger.info(
+        `${
+          dryRun ? 'Server-side dry run' : 'Apply'
+        } finished on cluster "${cluster}": ${counts}`,
+      );
+      outputResult(dryRun ? 'server-dry-run' : 'apply', records);
+
+      if (dryRun || !wait) {
+        ctx.logger.info(
+          dryRun
+            ? 'Not waiting for readiness in a dry run'
+            : 'Not waiting for readiness (wait: false)',
+        );
+        ctx.output('waited', false);
+        ctx.output('ready', false);
+        ctx.output('readiness', []);
+        return;
+      }
+
+      ctx.logger.info(
+        `Waiting up to ${timeoutMinutes} minutes for the workloads in ${spec.namespace} to become ready`,
+      );
+      const readiness: WorkloadReadiness[] = await waitForReady({
+        client,
+        namespace: spec.namespace,
+        objects: rendered.objects.map(refOf),
+        timeoutMs: timeoutMinutes * 60_000,
+        intervalMs: options.waitIntervalMs,
+        clock: options.clock,
+        signal: ctx.signal,
+        onProgress: r => ctx.logger.info(r.summary),
+        onWarning: message => ctx.logger.warn(message),
+      });
+      ctx.logger.info(`All ${readiness.length} workloads are ready`);
+      ctx.output('waited', true);
+      ctx.output(
+        'ready',
+        readiness.every(r => r.ready),
+      );
+      ctx.output(
+        'readiness',
+        readiness.map(r => ({
+          kind: r.ref.kind,
+          name: r.ref.name,
+          ready: r.ready,
+          summary: r.summary,
+        })),
+      );
+    },
+  });
+}
+
+type Logger = {
+  info(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+};
+
+function logResult(logger: Logger, result: ApplyResult): void {
+  const what = formatObjectRef(result.ref);
+  const how = `field manager ${WIDE_EP_FIELD_MANAGER}${
+    result.dryRun ? ', dryRun=All' : ''
+  }`;
+  if (result.cleanup === 'deleted') {
+    logger.warn(`deleted ${what} (cleanup after a failed apply)`);
+  } else if (result.cleanup === 'failed') {
+    logger.warn(
+      `could not delete ${what} during cleanup: ${result.cleanupError?.message}`,
+    );
+  } else if (result.outcome === 'failed') {
+    logger.error(`failed ${what} (${how}): ${result.error?.message}`);
+  } else if (result.outcome === 'skipped') {
+    logger.warn(`skipped ${what}: an earlier object in its stage failed`);
+  } else {
+    logger.info(`${result.outcome} ${what} (${how})`);
+  }
+}
+
+// Objects of earlier stages (each applied by its own applyManifests call)
+// are deleted here; applyManifests already cleaned up the failed stage.
+// Best-effort: a failed delete is logged next to the apply failure.
+async function cleanUp(
+  client: KubeClient,
+  created: ObjectRef[],
+  logger: Logger,
+): Promise<void> {
+  for (const ref of [...created].reverse()) {
+    try {
+      await client.delete(ref);
+      logger.warn(
+        `deleted ${formatObjectRef(ref)} (cleanup after a failed apply)`,
+      );
+    } catch (error) {
+      logger.warn(
+        `could not delete ${formatObjectRef(ref)} during cleanup: ${
+          isError(error) ? error.message : String(error)
+        }`,
+      );
+    }
+  }
+}
+
+function isUnreachable(error: unknown): boolean {
+  return isError(error) && error.name === 'ServiceUnavailableError';
+}
+
+function refOf(object: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): ObjectRef {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    ...(object.metadata.namespace
+      ? { namespace: object.metadata.namespace }
+      : {}),
+    name: object.metadata.name,
+  };
+}
+
+function recordRef(record: AppliedObject): ObjectRef {
+  return {
+    apiVersion: record.apiVersion,
+    kind: record.kind,
+    ...(record.namespace ? { namespace: record.namespace } : {}),
+    name: record.name,
+  };
+}
+
+function toRecord(
+  result: Pick<ApplyResult, 'ref' | 'stage' | 'error'> & {
+    outcome: AppliedObject['outcome'];
+  },
+): AppliedObject {
+  return {
+    apiVersion: result.ref.apiVersion,
+    kind: result.ref.kind,
+    ...(result.ref.namespace ? { namespace: result.ref.namespace } : {}),
+    name: result.ref.name,
+    stage: result.stage,
+    outcome: result.outcome,
+    ...(result.error ? { message: result.error.message } : {}),
+  };
+}
+
+function countOutcomes(records: AppliedObject[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records)
+    counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+}

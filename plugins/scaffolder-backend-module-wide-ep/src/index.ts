@@ -1,0 +1,24 @@
+/**
+ * Scaffolder actions for llm-d wide expert-parallel deployments:
+ * `wide-ep:render`, `wide-ep:preflight` and `wide-ep:apply`.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleWideEp as default } from './module';
+export {
+  createWideEpRenderAction,
+  WIDE_EP_RENDER_ACTION_ID,
+} from './actions/render';
+export {
+  createWideEpPreflightAction,
+  formatCheck,
+  WIDE_EP_PREFLIGHT_ACTION_ID,
+} from './actions/preflight';
+export type { WideEpPreflightActionOptions } from './actions/preflight';
+export {
+  createWideEpApplyAction,
+  WIDE_EP_APPLY_ACTION_ID,
+} from './actions/apply';
+export type { AppliedObject, WideEpApplyActionOptions } from './actions/apply';
+export { preflightRequirements } from './preflight/preflightRequirements';
+export type { WideEpClusterConnector } from './types';

@@ -1,0 +1,69 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { ClusterRegistry } from '@internal/plugin-wide-ep-node';
+import { createWideEpApplyAction } from './actions/apply';
+import { createWideEpPreflightAction } from './actions/preflight';
+import { createWideEpRenderAction } from './actions/render';
+import type { WideEpClusterConnector } from './types';
+
+/**
+ * Registers `wide-ep:render`, `wide-ep:preflight` and `wide-ep:apply` with
+ * the scaffolder.
+ *
+ * @remarks
+ * The cluster registry is read once from `kubernetes.clusterLocatorMethods`
+ * (type `config`). A cluster configuration wide-EP cannot use does not stop
+ * the scaffolder: render keeps working, and preflight and apply fail with
+ * the configuration error when a template names a cluster.
+ *
+ * @public
+ */
+export const scaffolderModuleWideEp = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'wide-ep',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, permissions, logger }) {
+        let clusters: WideEpClusterConnector;
+        try {
+          clusters = ClusterRegistry.fromConfig(config);
+          logger.info(
+            `wide-EP clusters available to wide-ep:apply: ${
+              clusters.names().join(', ') || 'none'
+            }`,
+          );
+        } catch (error) {
+          const message = isError(error) ? error.message : String(error);
+          logger.warn(
+            `wide-EP cluster configuration is invalid; preflight and apply will fail: ${message}`,
+          );
+          clusters = unusableClusters(error);
+        }
+        scaffolder.addActions(
+          createWideEpRenderAction(),
+          createWideEpPreflightAction({ clusters, permissions }),
+          createWideEpApplyAction({ clusters, permissions }),
+        );
+      },
+    });
+  },
+});
+
+function unusableClusters(error: unknown): WideEpClusterConnector {
+  return {
+    names: () => [],
+    connect: async () => {
+      throw error;
+    },
+  };
+}

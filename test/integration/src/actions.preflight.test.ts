@@ -1,0 +1,176 @@
+/*
+ * wide-ep:preflight against a real kube-apiserver (test/cluster), through
+ * the production cluster registry and client. The test cluster runs no
+ * kubelet, so it has no nodes: the GPU check always fails there.
+ */
+import { tmpdir } from 'node:os';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { createWideEpPreflightAction } from '@internal/plugin-scaffolder-backend-module-wide-ep';
+import type { WideEpSpecInput } from '@internal/plugin-wide-ep-common';
+import {
+  ClusterRegistry,
+  KubeClient,
+  applyManifests,
+  assertApplySucceeded,
+} from '@internal/plugin-wide-ep-node';
+import { appConfigFor, connect, createNamespace } from './testCluster';
+
+// The generator's seeds (plugins/wide-ep-common/src/__testUtils__/seeds.ts),
+// copied because the common package does not export its test utilities.
+const GROVE_GB200_SEED: WideEpSpecInput = {
+  name: 'wide-ep',
+  namespace: 'llm-d-wide-ep',
+  model: 'nvidia/DeepSeek-R1-NVFP4',
+  servedModelName: 'deepseek-ai/DeepSeek-R1',
+  hardware: 'gb200',
+  clusterProvider: 'gke',
+  orchestrator: 'grove',
+  gateway: 'kgateway',
+  prefill: { replicas: 1, dataParallelSize: 4 },
+  decode: { replicas: 1, dataParallelSize: 32 },
+  rankPorts: false,
+};
+const LWS_H200_SEED: WideEpSpecInput = {
+  name: 'wide-ep',
+  namespace: 'llm-d-wide-ep',
+  model: 'deepseek-ai/DeepSeek-R1-0528',
+  hardware: 'h200',
+  clusterProvider: 'coreweave',
+  orchestrator: 'lws',
+  gateway: 'istio',
+  prefill: { replicas: 1, dataParallelSize: 16 },
+  decode: { replicas: 1, dataParallelSize: 16 },
+  rankPorts: true,
+};
+
+jest.setTimeout(60_000);
+
+let admin: KubeClient;
+
+beforeAll(async () => {
+  ({ client: admin } = await connect('admin'));
+});
+
+const allow = {
+  authorize: async (requests: unknown[]) =>
+    requests.map(() => ({ result: 'ALLOW' })),
+  authorizeConditional: async () => [],
+} as unknown as PermissionsService;
+
+async function preflight(input: Record<string, unknown>) {
+  const registry = ClusterRegistry.fromConfig(await appConfigFor('admin'));
+  const cluster = registry.names()[0];
+  const action = createWideEpPreflightAction({
+    clusters: registry,
+    permissions: allow,
+  });
+  const lines: string[] = [];
+  const log = (message: string) => lines.push(message);
+  const logger = {
+    info: log,
+    warn: log,
+    error: log,
+    debug: () => {},
+    child: () => logger,
+  };
+  // Only what the handlers use; typed loosely as test input may be invalid.
+  const ctx: any = {
+    input: { ...input, cluster } as any,
+    logger: logger as any,
+    workspacePath: tmpdir(),
+    output: jest.fn(),
+    checkpoint: async ({ fn }: { fn: () => Promise<any> }) => fn(),
+    createTemporaryDirectory: async () => tmpdir(),
+    getInitiatorCredentials: async () => ({} as any),
+    task: { id: 'integration-task' },
+  };
+  const error = await action.handler(ctx).then(
+    () => undefined,
+    e => e,
+  );
+  const outputs = Object.fromEntries(
+    (ctx.output as jest.Mock).mock.calls,
+  ) as Record<string, any>;
+  return { cluster, lines, outputs, error };
+}
+
+describe('wide-ep:preflight against kube-apiserver', () => {
+  it('passes the installed CRDs, namespace, Secret and GatewayClass, and fails on missing GPUs before any apply', async () => {
+    const namespace = await createNamespace(admin, 'pre-act');
+    assertApplySucceeded(
+      await applyManifests({
+        client: admin,
+        dryRun: false,
+        objects: [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'llm-d-hf-token', namespace },
+            stringData: { HF_TOKEN: 'hf_not_a_real_token' },
+          } as any,
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'GatewayClass',
+            metadata: { name: 'kgateway' },
+            spec: { controllerName: 'kgateway.dev/kgateway' },
+          } as any,
+        ],
+      }),
+    );
+
+    const { cluster, lines, outputs, error } = await preflight({
+      ...GROVE_GB200_SEED,
+      clusterProvider: 'generic',
+      namespace,
+    });
+
+    expect(outputs.checks.map((c: any) => `${c.status} ${c.id}`)).toEqual([
+      'pass crd:podcliquesets.grove.io',
+      'pass crd:inferencepools.inference.networking.k8s.io',
+      'pass crd:gateways.gateway.networking.k8s.io',
+      'pass crd:httproutes.gateway.networking.k8s.io',
+      'pass crd:podcliques.grove.io',
+      'pass crd:podcliquescalinggroups.grove.io',
+      // No gateway controller runs, so the class is never Accepted.
+      'warn gateway-class',
+      'pass namespace',
+      'pass secret',
+      'fail resource:nvidia.com/gpu',
+    ]);
+    expect(lines).toContain(
+      'PASS CRD podcliquesets.grove.io: established; serves v1alpha1',
+    );
+    expect(lines).toContain(
+      `PASS Secret ${namespace}/llm-d-hf-token: Secret llm-d-hf-token has key HF_TOKEN`,
+    );
+    expect(lines.join('\n')).not.toContain('hf_not_a_real_token');
+    expect(error?.name).toBe('InputError');
+    expect(error.message.split('\n')[0]).toBe(
+      `preflight failed on cluster "${cluster}": 1 of 10 checks failed`,
+    );
+    expect(error.message).toMatch(
+      /\nFAIL Allocatable nvidia\.com\/gpu: need 9 pods × 4 nvidia\.com\/gpu; 0 of \d+ schedulable nodes/,
+    );
+  });
+
+  it('fails the Istio DestinationRule CRD that the cluster does not have', async () => {
+    const { outputs, error } = await preflight({
+      ...LWS_H200_SEED,
+      namespace: 'wide-ep-preflight-missing',
+    });
+    const byId = Object.fromEntries(outputs.checks.map((c: any) => [c.id, c]));
+    expect(byId['crd:leaderworkersets.leaderworkerset.x-k8s.io'].status).toBe(
+      'pass',
+    );
+    expect(byId['crd:destinationrules.networking.istio.io']).toMatchObject({
+      status: 'fail',
+      message:
+        'CRD destinationrules.networking.istio.io is not installed; it is needed for Istio TLS settings towards the endpoint picker',
+    });
+    expect(byId['resource:rdma/ib'].status).toBe('fail');
+    expect(error.message).toContain(
+      'FAIL CRD destinationrules.networking.istio.io',
+    );
+    expect(error.message).toContain('FAIL Namespace wide-ep-preflight-missing');
+  });
+});

@@ -1,0 +1,489 @@
+/*
+ * wide-ep:apply against a real kube-apiserver (test/cluster): the scaffolder
+ * action with the production cluster registry, client and applier. Only the
+ * Backstage permission decision is a stub (ALLOW unless stated).
+ */
+import { tmpdir } from 'node:os';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { createWideEpApplyAction } from '@internal/plugin-scaffolder-backend-module-wide-ep';
+import {
+  WideEpSpecInput,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
+import {
+  ClusterRegistry,
+  KubeClient,
+  WIDE_EP_FIELD_MANAGER,
+  loadClientNode,
+} from '@internal/plugin-wide-ep-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  Identity,
+  appConfigFor,
+  connect,
+  createNamespace,
+} from './testCluster';
+
+// The generator's seeds (plugins/wide-ep-common/src/__testUtils__/seeds.ts),
+// copied because the common package does not export its test utilities.
+const GROVE_GB200_SEED: WideEpSpecInput = {
+  name: 'wide-ep',
+  namespace: 'llm-d-wide-ep',
+  model: 'nvidia/DeepSeek-R1-NVFP4',
+  servedModelName: 'deepseek-ai/DeepSeek-R1',
+  hardware: 'gb200',
+  clusterProvider: 'gke',
+  orchestrator: 'grove',
+  gateway: 'kgateway',
+  prefill: { replicas: 1, dataParallelSize: 4 },
+  decode: { replicas: 1, dataParallelSize: 32 },
+  rankPorts: false,
+};
+const LWS_H200_SEED: WideEpSpecInput = {
+  name: 'wide-ep',
+  namespace: 'llm-d-wide-ep',
+  model: 'deepseek-ai/DeepSeek-R1-0528',
+  hardware: 'h200',
+  clusterProvider: 'coreweave',
+  orchestrator: 'lws',
+  gateway: 'istio',
+  prefill: { replicas: 1, dataParallelSize: 16 },
+  decode: { replicas: 1, dataParallelSize: 16 },
+  rankPorts: true,
+};
+
+jest.setTimeout(120_000);
+
+let admin: KubeClient;
+let adminConfig: KubeConfig;
+
+beforeAll(async () => {
+  ({ client: admin, kubeConfig: adminConfig } = await connect('admin'));
+});
+
+function permissions(result: 'ALLOW' | 'DENY' = 'ALLOW'): PermissionsService {
+  return {
+    authorize: async (requests: unknown[]) => requests.map(() => ({ result })),
+    authorizeConditional: async () => [],
+  } as unknown as PermissionsService;
+}
+
+/** The production cluster registry, from app-config for one identity. */
+async function registryFor(identity: Identity) {
+  const registry = ClusterRegistry.fromConfig(await appConfigFor(identity));
+  return { registry, cluster: registry.names()[0] };
+}
+
+function run(
+  action: ReturnType<typeof createWideEpApplyAction>,
+  input: Record<string, unknown>,
+  extra: { isDryRun?: boolean; signal?: AbortSignal } = {},
+) {
+  const lines: string[] = [];
+  const log = (level: string) => (message: string) =>
+    lines.push(`${level} ${message}`);
+  const logger = {
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    debug: () => {},
+    child: () => logger,
+  };
+  // Only what the handlers use; typed loosely as test input may be invalid.
+  const ctx: any = {
+    input: input as any,
+    logger: logger as any,
+    user: { ref: 'user:default/alice' },
+    workspacePath: tmpdir(),
+    output: jest.fn(),
+    checkpoint: async ({ fn }: { fn: () => Promise<any> }) => fn(),
+    createTemporaryDirectory: async () => tmpdir(),
+    getInitiatorCredentials: async () => ({} as any),
+    task: { id: 'integration-task' },
+    ...extra,
+  };
+  const outputs = () =>
+    Object.fromEntries((ctx.output as jest.Mock).mock.calls) as Record<
+      string,
+      any
+    >;
+  return { promise: action.handler(ctx), lines, outputs };
+}
+
+function specFor(input: WideEpSpecInput) {
+  const parsed = parseSpec(input);
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.spec;
+}
+
+const SIZES = {
+  gb200: {
+    prefill: { replicas: 1, dataParallelSize: 4 },
+    decode: { replicas: 1, dataParallelSize: 8 },
+  },
+  h200: {
+    prefill: { replicas: 1, dataParallelSize: 8 },
+    decode: { replicas: 2, dataParallelSize: 16 },
+  },
+  b200: {
+    prefill: { replicas: 2, dataParallelSize: 8 },
+    decode: { replicas: 1, dataParallelSize: 16 },
+  },
+} as const;
+
+/** Both seeds, plus every orchestrator x hardware pair, all behind kgateway (whose CRDs are installed). */
+const DRY_RUN_VARIANTS: Array<[string, WideEpSpecInput]> = [
+  ['seed Grove GB200', GROVE_GB200_SEED],
+  [
+    'seed LWS H200 (gateway kgateway)',
+    { ...LWS_H200_SEED, gateway: 'kgateway' },
+  ],
+  ...(['lws', 'grove'] as const).flatMap(orchestrator =>
+    (['gb200', 'h200', 'b200'] as const).map(
+      hardware =>
+        [
+          `${orchestrator} ${hardware}`,
+          {
+            ...LWS_H200_SEED,
+            clusterProvider: 'generic',
+            gateway: 'kgateway',
+            orchestrator,
+            hardware,
+            ...SIZES[hardware],
+          },
+        ] as [string, WideEpSpecInput],
+    ),
+  ),
+];
+
+describe('wide-ep:apply against kube-apiserver', () => {
+  let dryRunNamespace: string;
+  beforeAll(async () => {
+    dryRunNamespace = await createNamespace(admin, 'act-dry');
+  });
+
+  it.each(DRY_RUN_VARIANTS)(
+    'accepts a server-side dry run (dryRun=All) of %s',
+    async (_name, variant) => {
+      const { registry, cluster } = await registryFor('admin');
+      const action = createWideEpApplyAction({
+        clusters: registry,
+        permissions: permissions(),
+      });
+      const input = { ...variant, namespace: dryRunNamespace, cluster };
+      const { promise, lines, outputs } = run(action, input, {
+        isDryRun: true,
+      });
+      await promise;
+
+      const out = outputs();
+      expect(out.mode).toBe('server-dry-run');
+      const expected = renderDeployment(
+        specFor({ ...variant, namespace: dryRunNamespace }),
+      ).objects.map(o => `${o.kind}/${o.metadata.name}:created`);
+      expect(
+        out.objects.map((o: any) => `${o.kind}/${o.name}:${o.outcome}`),
+      ).toEqual(expected);
+      expect(lines.filter(l => l.startsWith('error'))).toEqual([]);
+      expect(lines).toContain(
+        `info created InferencePool ${dryRunNamespace}/wide-ep-infpool (field manager ${WIDE_EP_FIELD_MANAGER}, dryRun=All)`,
+      );
+      // Nothing persisted.
+      await expect(
+        admin.read({
+          apiVersion: 'inference.networking.k8s.io/v1',
+          kind: 'InferencePool',
+          namespace: dryRunNamespace,
+          name: 'wide-ep-infpool',
+        }),
+      ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['istio', 'DestinationRule', 'networking.istio.io/v1beta1'],
+    [
+      'gke-l7-regional-external-managed',
+      'HealthCheckPolicy',
+      'networking.gke.io/v1',
+    ],
+    [
+      'kgateway-openshift',
+      'GatewayParameters',
+      'gateway.kgateway.dev/v1alpha1',
+    ],
+  ])(
+    'reports the missing CRD of gateway %s (%s) clearly',
+    async (gateway, kind, apiVersion) => {
+      const { registry, cluster } = await registryFor('admin');
+      const action = createWideEpApplyAction({
+        clusters: registry,
+        permissions: permissions(),
+      });
+      const input = {
+        ...LWS_H200_SEED,
+        gateway,
+        namespace: dryRunNamespace,
+        cluster,
+      };
+      const { promise, lines } = run(action, input, { isDryRun: true });
+
+      const error = await promise.catch(e => e);
+      expect(error.name).toBe('NotFoundError');
+      expect(error.message).toContain(
+        `cluster "${cluster}" does not serve kind ${kind} in ${apiVersion}; install the CRD that defines it`,
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^error failed ${kind} ${dryRunNamespace}/\\S+ .*does not serve kind ${kind}`,
+          ),
+        ),
+      );
+    },
+  );
+
+  it('creates every object, then reports re-applies as unchanged', async () => {
+    const namespace = await createNamespace(admin, 'act-apply');
+    const { registry, cluster } = await registryFor('admin');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions(),
+    });
+    const input = { ...GROVE_GB200_SEED, namespace, cluster, wait: false };
+    const objects = renderDeployment(
+      specFor({ ...GROVE_GB200_SEED, namespace }),
+    ).objects;
+
+    const first = run(action, input);
+    await first.promise;
+    expect(first.outputs().mode).toBe('apply');
+    expect(first.outputs().objects.map((o: any) => o.outcome)).toEqual(
+      objects.map(() => 'created'),
+    );
+
+    for (const object of objects) {
+      const stored = await admin.read({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        name: object.metadata.name,
+      });
+      expect(stored?.metadata?.managedFields?.map(f => f.manager)).toContain(
+        WIDE_EP_FIELD_MANAGER,
+      );
+    }
+
+    // kube-apiserver persists the CRD's status defaults (Gateway
+    // "Waiting for controller" conditions) on the first write after create,
+    // so the first re-apply bumps the Gateway's resourceVersion while
+    // changing nothing we own; `kubectl apply --server-side` shows the same
+    // bump. applyManifests labels outcomes by resourceVersion, so that one
+    // object may read "configured" once; its generation must not move.
+    const second = run(action, input);
+    await second.promise;
+    const secondOutcomes: string[] = second
+      .outputs()
+      .objects.map((o: any) => `${o.kind}/${o.name}:${o.outcome}`);
+    const gatewayOutcome = secondOutcomes.find(line =>
+      line.startsWith('Gateway/'),
+    );
+    expect([
+      'Gateway/wide-ep-inference-gateway:unchanged',
+      'Gateway/wide-ep-inference-gateway:configured',
+    ]).toContain(gatewayOutcome);
+    expect(secondOutcomes.filter(line => !line.startsWith('Gateway/'))).toEqual(
+      objects
+        .filter(o => o.kind !== 'Gateway')
+        .map(o => `${o.kind}/${o.metadata.name}:unchanged`),
+    );
+    const gateway = objects.find(o => o.kind === 'Gateway')!;
+    const storedGateway = await admin.read({
+      apiVersion: gateway.apiVersion,
+      kind: gateway.kind,
+      namespace,
+      name: gateway.metadata.name,
+    });
+    expect(storedGateway?.metadata?.generation).toBe(1);
+
+    // From then on every apply is a strict no-op.
+    const third = run(action, input);
+    await third.promise;
+    expect(
+      third
+        .outputs()
+        .objects.map((o: any) => `${o.kind}/${o.name}:${o.outcome}`),
+    ).toEqual(objects.map(o => `${o.kind}/${o.metadata.name}:unchanged`));
+    expect(third.lines).toContain(
+      `info Apply finished on cluster "${cluster}": ${objects.length} unchanged`,
+    );
+  });
+
+  it('streams readiness phases and stops waiting when the task is cancelled', async () => {
+    const namespace = await createNamespace(admin, 'act-wait');
+    const { registry, cluster } = await registryFor('admin');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions(),
+      waitIntervalMs: 100,
+    });
+    const controller = new AbortController();
+    const { promise, lines } = run(
+      action,
+      { ...LWS_H200_SEED, gateway: 'none', namespace, cluster },
+      { signal: controller.signal },
+    );
+    // No LWS controller runs in the test cluster, so nothing becomes ready.
+    const timer = setTimeout(
+      () => controller.abort(new Error('task cancelled')),
+      3000,
+    );
+    // Node's timers reject with an AbortError whose cause is the reason.
+    await expect(promise).rejects.toMatchObject({
+      name: 'AbortError',
+      cause: new Error('task cancelled'),
+    });
+    clearTimeout(timer);
+    expect(lines).toContain(
+      `info LeaderWorkerSet ${namespace}/wide-ep-decode: 0/1 groups ready`,
+    );
+  });
+
+  it('fails with a NotAllowedError naming the object when the cluster identity lacks RBAC', async () => {
+    const namespace = await createNamespace(admin, 'act-forbidden');
+    const { registry, cluster } = await registryFor('restricted');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions(),
+    });
+    const { promise } = run(action, {
+      ...GROVE_GB200_SEED,
+      namespace,
+      cluster,
+      wait: false,
+    });
+
+    const error = await promise.catch(e => e);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^not allowed to \\w+ ServiceAccount ${namespace}/wide-ep(-infpool-epp)? on cluster "${cluster}"`,
+      ),
+    );
+    expect(error.message).toContain(`in namespace "${namespace}"`);
+  });
+
+  it('lets the restricted identity dry-run in the namespace it may use', async () => {
+    const { registry, cluster } = await registryFor('restricted');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions(),
+    });
+    const allowed = process.env.WIDE_EP_ALLOWED_NAMESPACE ?? 'wide-ep-allowed';
+    const { promise, outputs } = run(
+      action,
+      { ...GROVE_GB200_SEED, namespace: allowed, cluster },
+      { isDryRun: true },
+    );
+    await promise;
+    expect(outputs().mode).toBe('server-dry-run');
+  });
+
+  it('denies a Backstage user without wide-ep.deployment.apply before any request', async () => {
+    const { registry, cluster } = await registryFor('admin');
+    const connectSpy = jest.spyOn(registry, 'connect');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions('DENY'),
+    });
+    const { promise } = run(action, {
+      ...GROVE_GB200_SEED,
+      cluster,
+      wait: false,
+    });
+    await expect(promise).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(connectSpy).not.toHaveBeenCalled();
+  });
+
+  it('fails with a ConflictError naming the field and the manager that owns it', async () => {
+    const namespace = await createNamespace(admin, 'act-conflict');
+    const { registry, cluster } = await registryFor('admin');
+    const action = createWideEpApplyAction({
+      clusters: registry,
+      permissions: permissions(),
+    });
+    const input = { ...GROVE_GB200_SEED, namespace, cluster, wait: false };
+    await run(action, input).promise;
+
+    // An autoscaler takes spec.replicas of the PodCliqueSet over.
+    const { KubernetesObjectApi, PatchStrategy } = await loadClientNode();
+    const api = KubernetesObjectApi.makeApiClient(adminConfig);
+    const takeover: KubernetesObject & { spec: unknown } = {
+      apiVersion: 'grove.io/v1alpha1',
+      kind: 'PodCliqueSet',
+      metadata: { name: 'wide-ep', namespace },
+      spec: { replicas: 2 },
+    };
+    await api.patch(
+      takeover,
+      undefined,
+      undefined,
+      'autoscaler',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+
+    const error = await run(action, input).promise.catch(e => e);
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toContain(
+      `PodCliqueSet ${namespace}/wide-ep: apply on cluster "${cluster}" conflicts with fields owned by another field manager: .spec.replicas (owned by "autoscaler")`,
+    );
+  });
+
+  it('surfaces a CRD validation failure as an InputError naming targetPorts', async () => {
+    const { registry, cluster } = await registryFor('admin');
+    // The spec cannot yield more than 8 target ports, so a hand-modified
+    // InferencePool is slipped into the same client the action applies with.
+    const clusters = {
+      names: () => registry.names(),
+      connect: async (name: string): Promise<KubeClient> => {
+        const client = await registry.connect(name);
+        return {
+          clusterName: client.clusterName,
+          read: ref => client.read(ref),
+          list: options => client.list(options),
+          delete: ref => client.delete(ref),
+          apply: (object, options) => {
+            if (object.kind !== 'InferencePool')
+              return client.apply(object, options);
+            const tampered = structuredClone(object) as typeof object & {
+              spec: { targetPorts: unknown[] };
+            };
+            tampered.spec.targetPorts = Array.from({ length: 9 }, (_, i) => ({
+              number: 8000 + i,
+            }));
+            return client.apply(tampered, options);
+          },
+        };
+      },
+    };
+    const action = createWideEpApplyAction({
+      clusters,
+      permissions: permissions(),
+    });
+    const { promise } = run(
+      action,
+      { ...GROVE_GB200_SEED, namespace: dryRunNamespace, cluster },
+      { isDryRun: true },
+    );
+
+    const error = await promise.catch(e => e);
+    expect(error.name).toBe('InputError');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^InferencePool ${dryRunNamespace}/wide-ep-infpool was rejected by cluster "${cluster}": .*targetPorts`,
+      ),
+    );
+  });
+});
