@@ -35,7 +35,7 @@ import {
   toYaml,
   WideEpSpecInput,
 } from '@internal/plugin-wide-ep-common';
-import { LWS_H200_SEED } from '../src/__testUtils__/seeds';
+import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
 import {
   ClusterRegistry,
   applyManifests,

@@ -15,7 +15,7 @@ import {
 import request from 'supertest';
 import yaml from 'yaml';
 import { SPEC_FIELDS } from './actions/specInput';
-import { GROVE_GB200_SEED } from './__testUtils__/seeds';
+import { GROVE_GB200_SEED } from '@internal/plugin-wide-ep-common';
 import scaffolderModuleWideEp from './index';
 
 jest.setTimeout(60_000);

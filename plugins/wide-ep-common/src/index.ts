@@ -15,3 +15,4 @@ export * from './permissions';
 export * from './render';
 export * from './health/types';
 export * from './variants';
+export * from './seeds';

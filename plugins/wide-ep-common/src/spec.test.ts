@@ -1,5 +1,5 @@
 import { formatIssues, parseSpec } from './spec';
-import { LWS_H200_SEED } from './__testUtils__/seeds';
+import { LWS_H200_SEED } from './seeds';
 
 describe('parseSpec', () => {
   it('fills defaults for a minimal valid spec', () => {

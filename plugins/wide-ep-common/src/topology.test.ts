@@ -1,6 +1,6 @@
 import { parseSpec, WideEpSpecInput } from './spec';
 import { planTopology } from './topology';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from './__testUtils__/seeds';
+import { GROVE_GB200_SEED, LWS_H200_SEED } from './seeds';
 
 function plan(input: WideEpSpecInput) {
   const r = parseSpec(input);

@@ -1,3 +1,4 @@
+import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
 /*
  * wide-ep:preflight against a real kube-apiserver (test/cluster), through
  * the production cluster registry and client. The test cluster runs no
@@ -6,7 +7,6 @@
 import { tmpdir } from 'node:os';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { createWideEpPreflightAction } from '@internal/plugin-scaffolder-backend-module-wide-ep';
-import type { WideEpSpecInput } from '@internal/plugin-wide-ep-common';
 import {
   ClusterRegistry,
   KubeClient,
@@ -14,34 +14,6 @@ import {
   assertApplySucceeded,
 } from '@internal/plugin-wide-ep-node';
 import { appConfigFor, connect, createNamespace } from './testCluster';
-
-// The generator's seeds (plugins/wide-ep-common/src/__testUtils__/seeds.ts),
-// copied because the common package does not export its test utilities.
-const GROVE_GB200_SEED: WideEpSpecInput = {
-  name: 'wide-ep',
-  namespace: 'llm-d-wide-ep',
-  model: 'nvidia/DeepSeek-R1-NVFP4',
-  servedModelName: 'deepseek-ai/DeepSeek-R1',
-  hardware: 'gb200',
-  clusterProvider: 'gke',
-  orchestrator: 'grove',
-  gateway: 'kgateway',
-  prefill: { replicas: 1, dataParallelSize: 4 },
-  decode: { replicas: 1, dataParallelSize: 32 },
-  rankPorts: false,
-};
-const LWS_H200_SEED: WideEpSpecInput = {
-  name: 'wide-ep',
-  namespace: 'llm-d-wide-ep',
-  model: 'deepseek-ai/DeepSeek-R1-0528',
-  hardware: 'h200',
-  clusterProvider: 'coreweave',
-  orchestrator: 'lws',
-  gateway: 'istio',
-  prefill: { replicas: 1, dataParallelSize: 16 },
-  decode: { replicas: 1, dataParallelSize: 16 },
-  rankPorts: true,
-};
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,6 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { wideEpDeploymentApplyPermission } from '@internal/plugin-wide-ep-common';
 
 /**
@@ -16,9 +17,7 @@ export async function isApplyAllowed(
     [{ permission: wideEpDeploymentApplyPermission }],
     { credentials },
   );
-  // AuthorizeResult is a string enum; comparing its value avoids a direct
-  // dependency on @backstage/plugin-permission-common for one constant.
-  return (decision.result as string) === 'ALLOW';
+  return decision.result === AuthorizeResult.ALLOW;
 }
 
 /** Who started the task, for messages; never a token. */

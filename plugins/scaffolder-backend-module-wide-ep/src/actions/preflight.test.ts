@@ -11,7 +11,7 @@ import {
   fakeClusters,
 } from '../__testUtils__/fakeKubeClient';
 import { fakePermissions } from '../__testUtils__/permissions';
-import { GROVE_GB200_SEED } from '../__testUtils__/seeds';
+import { GROVE_GB200_SEED } from '@internal/plugin-wide-ep-common';
 import { preflightRequirements } from '../preflight/preflightRequirements';
 import { createWideEpPreflightAction } from './preflight';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { parseSpec, WideEpSpecInput } from '../spec';
 import { renderDeployment } from './index';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '../__testUtils__/seeds';
+import { GROVE_GB200_SEED, LWS_H200_SEED } from '../seeds';
 import { sharedDir } from '../__testUtils__/sharedDir';
 import { podTemplates, selects } from '../__testUtils__/podTemplates';
 

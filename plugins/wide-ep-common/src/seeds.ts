@@ -1,6 +1,12 @@
-import type { WideEpSpecInput } from '../spec';
+import type { WideEpSpecInput } from './spec';
+
+/**
+ * The two upstream guides this product reproduces, as specs. Used by the
+ * tests, the benchmarks and the template's examples.
+ */
 
 /** Grove on GB200 (upstream G, GKE): prefill 1 x 4 GPUs, decode 1 leader + 7 workers x 4. */
+/** @public */
 export const GROVE_GB200_SEED: WideEpSpecInput = {
   name: 'wide-ep',
   namespace: 'llm-d-wide-ep',
@@ -16,6 +22,7 @@ export const GROVE_GB200_SEED: WideEpSpecInput = {
 };
 
 /** LWS on H200 (upstream A/B/D): DP16 prefill + DP16 decode, 2 pods x 8 GPUs each, rank ports. */
+/** @public */
 export const LWS_H200_SEED: WideEpSpecInput = {
   name: 'wide-ep',
   namespace: 'llm-d-wide-ep',
