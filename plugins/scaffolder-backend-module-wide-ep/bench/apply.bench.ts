@@ -15,10 +15,8 @@
  * client each run (cold API discovery), as a task would use it; kubectl's
  * time includes its process start and uses its on-disk discovery cache, as a
  * user would run it. The first run of each is a warm-up and not counted.
- * A third, experimental row reuses one keep-alive connection (see below).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { Agent, AgentOptions } from 'node:https';
 import {
   existsSync,
   mkdtempSync,
@@ -40,7 +38,6 @@ import {
   ClusterRegistry,
   applyManifests,
   assertApplySucceeded,
-  createKubeClient,
   loadClientNode,
 } from '@internal/plugin-wide-ep-node';
 
@@ -120,27 +117,6 @@ async function main() {
     return elapsed;
   }
 
-  // Experiment, not production code: client-node 1.4 builds a new
-  // https.Agent for every request, so each request opens a new TLS
-  // connection. This variant gives the same KubeConfig one keep-alive agent
-  // (what makeKubeConfig could do) to show what connection reuse is worth.
-  async function oursKeepAlive(): Promise<number> {
-    const objects = render(await freshNamespace());
-    const start = performance.now();
-    const kubeConfig = await registry.makeKubeConfig(registry.get('bench'));
-    let agent: Agent | undefined;
-    (kubeConfig as unknown as { createAgent: unknown }).createAgent = (
-      _cluster: unknown,
-      options: AgentOptions,
-    ) => (agent ??= new Agent({ ...options, keepAlive: true }));
-    const client = await createKubeClient({ clusterName: 'bench', kubeConfig });
-    const results = await applyManifests({ client, objects, dryRun: false });
-    const elapsed = performance.now() - start;
-    agent?.destroy();
-    assertApplySucceeded(results);
-    return elapsed;
-  }
-
   const work = mkdtempSync(join(tmpdir(), 'wide-ep-bench-'));
   async function viaKubectl(): Promise<number> {
     const namespace = await freshNamespace();
@@ -172,15 +148,12 @@ async function main() {
     `wide-EP apply benchmark: ${objectCount} objects (LWS H200 seed, gateway kgateway), ${RUNS} runs each after 1 warm-up, fresh namespace per run`,
   );
   await ours();
-  await oursKeepAlive();
   await viaKubectl();
   const oursMs: number[] = [];
-  const keepAliveMs: number[] = [];
   const kubectlMs: number[] = [];
   // Interleaved, so drift in the shared machine's load hits all alike.
   for (let i = 0; i < RUNS; i++) {
     oursMs.push(await ours());
-    keepAliveMs.push(await oursKeepAlive());
     kubectlMs.push(await viaKubectl());
   }
   rmSync(work, { recursive: true, force: true });
@@ -196,12 +169,6 @@ async function main() {
   row('kubectl apply --server-side -f <dir>:', kubectlMs);
   const ratio = median(oursMs) / median(kubectlMs);
   console.log(`ratio ours/kubectl: ${ratio.toFixed(2)}x (target <= 0.50x)`);
-  row('experiment, ours with one keep-alive agent:', keepAliveMs);
-  console.log(
-    `experiment ratio: ${(median(keepAliveMs) / median(kubectlMs)).toFixed(
-      2,
-    )}x`,
-  );
 }
 
 main().catch(error => {

@@ -78,10 +78,11 @@ const DEFAULT_CONCURRENCY = 4;
  *
  * To report created/configured/unchanged, each object is read just before
  * its apply; the read only labels the outcome and never chooses between
- * create and update. A real apply that changes nothing leaves
- * `resourceVersion` untouched, which is what `unchanged` means. A dry run
- * does not return a new `resourceVersion`, so there the returned object is
- * compared with the stored one instead.
+ * create and update. `unchanged` means the object's content (all but
+ * status and server bookkeeping) is the same before and after. Comparing
+ * `resourceVersion` would not do: a dry run returns the old one, and the
+ * API server bumps it when it first writes a CRD's status defaults (a
+ * Gateway does this on the first re-apply).
  *
  * In a dry run nothing persists, so objects in a namespace created by the
  * same dry run fail with a namespace-not-found error.
@@ -159,7 +160,7 @@ async function applyOne(options: {
   try {
     const before = await client.read(ref);
     const after = await client.apply(object, { dryRun, force });
-    return { ref, stage, outcome: outcomeOf(before, after, dryRun), dryRun };
+    return { ref, stage, outcome: outcomeOf(before, after), dryRun };
   } catch (error) {
     return {
       ref,
@@ -178,15 +179,9 @@ async function applyOne(options: {
 function outcomeOf(
   before: KubernetesObject | undefined,
   after: KubernetesObject,
-  dryRun: boolean,
 ): ApplyOutcome {
   if (!before) {
     return 'created';
-  }
-  if (!dryRun) {
-    return before.metadata?.resourceVersion === after.metadata?.resourceVersion
-      ? 'unchanged'
-      : 'configured';
   }
   return isDeepStrictEqual(comparable(before), comparable(after))
     ? 'unchanged'
