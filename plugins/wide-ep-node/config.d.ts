@@ -14,5 +14,16 @@ export interface Config {
        */
       allowedClusters?: string[];
     };
+    catalog?: {
+      /**
+       * Folder (relative to the backend's working directory) where
+       * `wide-ep:register` writes the entity of an apply-only rollout, and
+       * from which the wide-EP catalog module provides those entities. A
+       * pull-request rollout registers the entity from Git instead. Use a
+       * folder that survives restarts; with several backend replicas, use
+       * shared storage or the pull-request rollout.
+       */
+      entitiesDirectory?: string;
+    };
   };
 }

@@ -19,6 +19,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
+// wide-EP: wide-ep:render, wide-ep:preflight, wide-ep:apply, wide-ep:register
+backend.add(import('@internal/plugin-scaffolder-backend-module-wide-ep'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
@@ -34,6 +37,9 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+
+// wide-EP: entities of apply-only rollouts (wideEp.catalog.entitiesDirectory)
+backend.add(import('@internal/plugin-catalog-backend-module-wide-ep'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

@@ -1,6 +1,6 @@
 /**
  * Scaffolder actions for llm-d wide expert-parallel deployments:
- * `wide-ep:render`, `wide-ep:preflight` and `wide-ep:apply`.
+ * `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply` and `wide-ep:register`.
  *
  * @packageDocumentation
  */
@@ -20,5 +20,9 @@ export {
   WIDE_EP_APPLY_ACTION_ID,
 } from './actions/apply';
 export type { AppliedObject, WideEpApplyActionOptions } from './actions/apply';
+export {
+  createWideEpRegisterAction,
+  WIDE_EP_REGISTER_ACTION_ID,
+} from './actions/register';
 export { preflightRequirements } from './preflight/preflightRequirements';
 export type { WideEpClusterConnector } from './types';

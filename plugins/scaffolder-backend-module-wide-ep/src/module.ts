@@ -4,14 +4,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { ClusterRegistry } from '@internal/plugin-wide-ep-node';
+import { ClusterRegistry, readEntitiesDirectory } from '@internal/plugin-wide-ep-node';
 import { createWideEpApplyAction } from './actions/apply';
 import { createWideEpPreflightAction } from './actions/preflight';
 import { createWideEpRenderAction } from './actions/render';
+import { createWideEpRegisterAction } from './actions/register';
 import type { WideEpClusterConnector } from './types';
 
 /**
- * Registers `wide-ep:render`, `wide-ep:preflight` and `wide-ep:apply` with
+ * Registers `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply` and
+ * `wide-ep:register` with
  * the scaffolder.
  *
  * @remarks
@@ -53,6 +55,7 @@ export const scaffolderModuleWideEp = createBackendModule({
           createWideEpRenderAction(),
           createWideEpPreflightAction({ clusters, permissions }),
           createWideEpApplyAction({ clusters, permissions }),
+          createWideEpRegisterAction({ entitiesDirectory: readEntitiesDirectory(config) }),
         );
       },
     });

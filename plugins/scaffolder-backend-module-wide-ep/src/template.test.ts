@@ -170,6 +170,7 @@ describe('templates/wide-ep/template.yaml', () => {
       'publish:publish:github:pull-request',
       'apply:wide-ep:apply',
       'register:catalog:register',
+      'registerApplied:wide-ep:register',
     ]);
     for (const step of steps) {
       expect([...ids, github]).toContain(step.action);
@@ -180,7 +181,7 @@ describe('templates/wide-ep/template.yaml', () => {
     const steps = TEMPLATE.spec.steps.filter((s: { action: string }) =>
       s.action.startsWith('wide-ep:'),
     );
-    expect(steps).toHaveLength(3);
+    expect(steps).toHaveLength(4);
     for (const step of steps) {
       const specInputs = Object.entries(
         step.input as Record<string, unknown>,

@@ -5,3 +5,4 @@
  */
 export * from './kube';
 export * from './clusters';
+export * from './catalog';

@@ -1,0 +1,50 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { renderDeployment } from '@internal/plugin-wide-ep-common';
+import { writeDirectoryEntity } from '@internal/plugin-wide-ep-node';
+import { entityRefOf, parseActionSpec, specInputSchema } from './specInput';
+import { registerExamples } from './register.examples';
+
+/** Action id of {@link createWideEpRegisterAction}. */
+export const WIDE_EP_REGISTER_ACTION_ID = 'wide-ep:register';
+
+/**
+ * `wide-ep:register`: registers the catalog entity of an apply-only rollout,
+ * which has no repository to point a catalog location at. The entity is
+ * rendered from the same spec as the manifests and written to
+ * `wideEp.catalog.entitiesDirectory`, which the wide-EP catalog module
+ * provides to the catalog within seconds.
+ *
+ * @public
+ */
+export function createWideEpRegisterAction(options: { entitiesDirectory?: string }) {
+  return createTemplateAction({
+    id: WIDE_EP_REGISTER_ACTION_ID,
+    description:
+      'Registers the catalog entity of a wide-EP deployment rolled out without a repository (apply-only)',
+    examples: registerExamples,
+    supportsDryRun: true,
+    schema: {
+      input: specInputSchema({ clusterRequired: true }),
+      output: {
+        entityRef: z => z.string().describe('Reference of the registered entity'),
+      },
+    },
+    async handler(ctx) {
+      const spec = parseActionSpec(ctx.input);
+      const { entity } = renderDeployment(spec);
+      const entityRef = entityRefOf(entity);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would register ${entityRef}`);
+      } else {
+        await ctx.checkpoint({
+          key: `wide-ep.register.${spec.cluster}.${spec.namespace}.${spec.name}`,
+          fn: async () => {
+            await writeDirectoryEntity(options.entitiesDirectory, entity);
+          },
+        });
+        ctx.logger.info(`Registered ${entityRef}; the catalog shows it within a few seconds`);
+      }
+      ctx.output('entityRef', entityRef);
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export { readEntitiesDirectory, readDirectoryEntities, writeDirectoryEntity } from './entityDirectory';
+export type { DirectoryEntity } from './entityDirectory';
