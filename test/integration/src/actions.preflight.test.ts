@@ -125,23 +125,25 @@ describe('wide-ep:preflight against kube-apiserver', () => {
     );
   });
 
-  it('fails the Istio DestinationRule CRD that the cluster does not have', async () => {
+  it('fails the GKE policy CRDs that the cluster does not have', async () => {
     const { outputs, error } = await preflight({
       ...LWS_H200_SEED,
+      clusterProvider: 'gke',
+      gateway: 'gke-l7-regional-external-managed',
       namespace: 'wide-ep-preflight-missing',
     });
     const byId = Object.fromEntries(outputs.checks.map((c: any) => [c.id, c]));
     expect(byId['crd:leaderworkersets.leaderworkerset.x-k8s.io'].status).toBe(
       'pass',
     );
-    expect(byId['crd:destinationrules.networking.istio.io']).toMatchObject({
+    expect(byId['crd:healthcheckpolicies.networking.gke.io']).toMatchObject({
       status: 'fail',
       message:
-        'CRD destinationrules.networking.istio.io is not installed; it is needed for Istio TLS settings towards the endpoint picker',
+        'CRD healthcheckpolicies.networking.gke.io is not installed; it is needed for GKE load-balancer health checks of the pool',
     });
-    expect(byId['resource:rdma/ib'].status).toBe('fail');
+    expect(byId['crd:destinationrules.networking.istio.io']).toBeUndefined();
     expect(error.message).toContain(
-      'FAIL CRD destinationrules.networking.istio.io',
+      'FAIL CRD gcpbackendpolicies.networking.gke.io',
     );
     expect(error.message).toContain('FAIL Namespace wide-ep-preflight-missing');
   });
