@@ -1,4 +1,7 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import wideEpPlugin from '@internal/plugin-wide-ep/alpha';
 import App from './App';
 
 describe('App', () => {
@@ -24,5 +27,102 @@ describe('App', () => {
     await waitFor(() => {
       expect(rendered.baseElement).toBeInTheDocument();
     });
+  });
+
+  it('shows the wide-EP rank card on the overview of an annotated entity', async () => {
+    const entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'wide-ep',
+        namespace: 'default',
+        annotations: { 'wide-ep.backstage.io/deployment': 'wide-ep' },
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'group:default/platform',
+      },
+      relations: [],
+    };
+    const ranks = [0, 1, 2, 3, 4, 5, 6, 7].map(i => ({
+      role: 'decode',
+      group: 0,
+      globalRank: i,
+      localRank: i,
+      pod: 'wide-ep-decode-0',
+      node: 'gpu-node-1',
+      port: 8200 + i,
+      state: i === 3 ? 'unhealthy' : 'healthy',
+      reason: i === 3 ? '/health returned 503' : undefined,
+      metrics: {},
+    }));
+    const rankHealth = {
+      entityRef: 'component:default/wide-ep',
+      cluster: 'test-cluster',
+      namespace: 'llm-d',
+      observedAt: '2026-11-22T10:00:00Z',
+      stale: false,
+      summary: {
+        prefill: { ready: 0, total: 0, gpus: 0 },
+        decode: { ready: 7, total: 8, gpus: 8 },
+      },
+      conditions: [],
+      ranks,
+    };
+    const json = (body: unknown, status = 200) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
+    const fetch = jest.fn(async (input: RequestInfo | URL) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (
+        url.includes(
+          '/api/wide-ep/ranks?entityRef=component%3Adefault%2Fwide-ep',
+        )
+      ) {
+        return json(rankHealth);
+      }
+      if (
+        url.includes(
+          '/api/catalog/entities/by-name/component/default/wide-ep/ancestry',
+        )
+      ) {
+        return json({
+          rootEntityRef: 'component:default/wide-ep',
+          items: [{ entity, parentEntityRefs: [] }],
+        });
+      }
+      if (
+        url.includes('/api/catalog/entities/by-name/component/default/wide-ep')
+      ) {
+        return json(entity);
+      }
+      if (url.includes('/api/catalog/entities/by-refs')) {
+        return json({ items: [] });
+      }
+      return json({ error: { name: 'NotFoundError', message: url } }, 404);
+    });
+
+    renderTestApp({
+      features: [catalogPlugin, wideEpPlugin],
+      apis: [
+        mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+        mockApis.fetch({
+          baseImplementation: fetch as typeof globalThis.fetch,
+        }),
+      ],
+      initialRouteEntries: ['/catalog/default/component/wide-ep'],
+    });
+
+    expect(
+      await screen.findByText('Rank health', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', {
+        name: 'decode rank 3, unhealthy: /health returned 503',
+      }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,8 +1,12 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import wideEpPlugin from '@internal/plugin-wide-ep/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 
+// Plugins listed here are also found by `app.packages: all` discovery; the app
+// keeps one instance per plugin id, so listing them only makes them load
+// where discovery is off (tests, `app.packages` include lists).
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [catalogPlugin, wideEpPlugin, navModule, homeModule],
 });

@@ -1,0 +1,103 @@
+import type {
+  RankHealth,
+  RankHealthResponse,
+  RankState,
+  Role,
+} from '@internal/plugin-wide-ep-common';
+
+/** Shape of one role in a generated response. */
+export interface FixtureRole {
+  groups: number;
+  podsPerGroup: number;
+  ranksPerPod: number;
+}
+
+/**
+ * Builds a rank-health response the way the backend lays it out: LWS pod
+ * names, one node per pod, ports 8000.. (prefill) and 8200.. (decode).
+ * `overrides` replaces fields of single ranks, keyed `role/group/globalRank`.
+ */
+export function makeRankHealthResponse(options: {
+  prefill?: FixtureRole;
+  decode?: FixtureRole;
+  state?: RankState;
+  overrides?: Record<string, Partial<RankHealth>>;
+  stale?: boolean;
+  staleReason?: string;
+}): RankHealthResponse {
+  const ranks: RankHealth[] = [];
+  const summary = {} as RankHealthResponse['summary'];
+  for (const role of ['prefill', 'decode'] as Role[]) {
+    const layout = options[role] ?? {
+      groups: 0,
+      podsPerGroup: 0,
+      ranksPerPod: 8,
+    };
+    const roleRanks: RankHealth[] = [];
+    for (let g = 0; g < layout.groups; g++) {
+      for (let n = 0; n < layout.podsPerGroup; n++) {
+        const pod =
+          n === 0 ? `wide-ep-${role}-${g}` : `wide-ep-${role}-${g}-${n}`;
+        for (let i = 0; i < layout.ranksPerPod; i++) {
+          const globalRank = n * layout.ranksPerPod + i;
+          const rank: RankHealth = {
+            role,
+            group: g,
+            globalRank,
+            localRank: i,
+            pod,
+            node: `gpu-node-${role}-${g}-${n}`,
+            port: (role === 'decode' ? 8200 : 8000) + i,
+            state: options.state ?? 'healthy',
+            metrics: { running: 3, waiting: 1, kvCacheUsage: 0.42 },
+            probedAt: '2026-11-22T10:00:00Z',
+          };
+          roleRanks.push({
+            ...rank,
+            ...options.overrides?.[`${role}/${g}/${globalRank}`],
+          });
+        }
+      }
+    }
+    ranks.push(...roleRanks);
+    summary[role] = {
+      ready: roleRanks.filter(r => r.state === 'healthy').length,
+      total: roleRanks.length,
+      gpus: roleRanks.length,
+    };
+  }
+  return {
+    entityRef: 'component:default/wide-ep',
+    cluster: 'coreweave-us-east',
+    namespace: 'llm-d-wide-ep',
+    observedAt: '2026-11-22T10:00:05Z',
+    stale: options.stale ?? false,
+    staleReason: options.staleReason,
+    summary,
+    conditions: [
+      {
+        type: 'Available',
+        status: 'True',
+        reason: 'AllGroupsReady',
+        message: 'All replicas are ready',
+        source: 'LeaderWorkerSet/wide-ep-decode',
+      },
+    ],
+    ranks,
+  };
+}
+
+/** 128 pods x 8 ranks = 1,024 ranks, a few of them not healthy. */
+export function makeLargeRankHealthResponse(
+  overrides: Record<string, Partial<RankHealth>> = {
+    'decode/2/37': { state: 'unhealthy', reason: '/health returned 503' },
+    'decode/5/120': { state: 'starting', reason: 'container vllm is starting' },
+    'prefill/1/3': { state: 'unknown', reason: 'probe timed out' },
+  },
+): RankHealthResponse {
+  return makeRankHealthResponse({
+    prefill: { groups: 4, podsPerGroup: 8, ranksPerPod: 8 },
+    decode: { groups: 6, podsPerGroup: 16, ranksPerPod: 8 },
+    overrides,
+  });
+}

@@ -1,0 +1,55 @@
+import { mockApis } from '@backstage/frontend-test-utils';
+import { WideEpClient } from './WideEpClient';
+import { makeRankHealthResponse } from '../__testUtils__/rankHealthFixtures';
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    statusText: status === 200 ? 'OK' : 'Not Found',
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+describe('WideEpClient', () => {
+  const discoveryApi = mockApis.discovery({ baseUrl: 'http://backstage:7007' });
+
+  it('requests the ranks of an entity from the wide-ep backend', async () => {
+    const body = makeRankHealthResponse({
+      decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
+    });
+    const fetch = jest.fn(async () => jsonResponse(200, body));
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+
+    await expect(
+      client.getRankHealth({ entityRef: 'component:default/wide-ep' }),
+    ).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/wide-ep/ranks?entityRef=component%3Adefault%2Fwide-ep',
+      { signal: undefined },
+    );
+  });
+
+  it('rejects with a ResponseError carrying the server message', async () => {
+    const fetch = jest.fn(async () =>
+      jsonResponse(404, {
+        error: {
+          name: 'NotFoundError',
+          message: 'No wide-EP deployment for component:default/x',
+        },
+        request: { method: 'GET', url: '/api/wide-ep/ranks' },
+        response: { statusCode: 404 },
+      }),
+    );
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+
+    const error = await client
+      .getRankHealth({ entityRef: 'component:default/x' })
+      .catch(e => e);
+    expect(error.name).toBe('ResponseError');
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.name).toBe('NotFoundError');
+    expect(error.cause.message).toBe(
+      'No wide-EP deployment for component:default/x',
+    );
+  });
+});

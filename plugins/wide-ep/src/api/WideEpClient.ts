@@ -1,0 +1,35 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
+import type { GetRankHealthOptions, WideEpApi } from './WideEpApi';
+
+/** Options of {@link WideEpClient}. @public */
+export interface WideEpClientOptions {
+  discoveryApi: Pick<DiscoveryApi, 'getBaseUrl'>;
+  fetchApi: Pick<FetchApi, 'fetch'>;
+}
+
+/** Default {@link WideEpApi}, calling the `wide-ep` backend plugin. @public */
+export class WideEpClient implements WideEpApi {
+  readonly #discoveryApi: WideEpClientOptions['discoveryApi'];
+  readonly #fetchApi: WideEpClientOptions['fetchApi'];
+
+  constructor(options: WideEpClientOptions) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi;
+  }
+
+  async getRankHealth(
+    options: GetRankHealthOptions,
+  ): Promise<RankHealthResponse> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('wide-ep');
+    const query = new URLSearchParams({ entityRef: options.entityRef });
+    const response = await this.#fetchApi.fetch(`${baseUrl}/ranks?${query}`, {
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as RankHealthResponse;
+  }
+}

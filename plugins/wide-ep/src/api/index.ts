@@ -1,0 +1,4 @@
+export { wideEpApiRef } from './WideEpApi';
+export type { WideEpApi, GetRankHealthOptions } from './WideEpApi';
+export { WideEpClient } from './WideEpClient';
+export type { WideEpClientOptions } from './WideEpClient';

@@ -1,0 +1,177 @@
+import {
+  ROLES,
+  type RankHealth,
+  type RankHealthResponse,
+  type RankState,
+  type Role,
+  type RoleSummary,
+} from '@internal/plugin-wide-ep-common';
+
+/**
+ * State of a role or a whole deployment (rank-health.md §7): `degraded` as
+ * soon as one rank is missing or unhealthy, since expert-parallel
+ * collectives need every rank.
+ */
+export type DeploymentState =
+  | 'healthy'
+  | 'degraded'
+  | 'starting'
+  | 'unknown'
+  | 'empty';
+
+/** One rank cell of the grid. */
+export interface RankCellView {
+  /** Unique within the response: `role/group/globalRank`. */
+  key: string;
+  rank: RankHealth;
+  /** Accessible name, e.g. `decode rank 11, unhealthy: /health returned 503`. */
+  label: string;
+}
+
+/** The ranks of one pod, drawn as one row under a pod/node header. */
+export interface PodRowView {
+  key: string;
+  group: number;
+  pod?: string;
+  node?: string;
+  cells: RankCellView[];
+}
+
+/** The pods of one data-parallel group. */
+export interface GroupView {
+  index: number;
+  rows: PodRowView[];
+}
+
+/** Everything the grid of one role needs, derived once per response. */
+export interface RoleView {
+  role: Role;
+  summary: RoleSummary;
+  state: DeploymentState;
+  counts: Record<RankState, number>;
+  groups: GroupView[];
+  /** Rows in display order, across groups. */
+  rows: PodRowView[];
+  /** Cells in display order, across rows. */
+  cells: RankCellView[];
+  /** Row index of every cell key, for keyboard navigation. */
+  rowOfKey: Map<string, number>;
+  cellByKey: Map<string, RankCellView>;
+}
+
+/** Key of a rank, unique across roles and groups. */
+export function rankKey(
+  rank: Pick<RankHealth, 'role' | 'group' | 'globalRank'>,
+): string {
+  return `${rank.role}/${rank.group}/${rank.globalRank}`;
+}
+
+/** Accessible name of a rank cell; the group is named only when there are several. */
+export function rankLabel(rank: RankHealth, nameGroup: boolean): string {
+  const where = nameGroup ? ` group ${rank.group}` : '';
+  const why = rank.reason ? `: ${rank.reason}` : '';
+  return `${rank.role}${where} rank ${rank.globalRank}, ${rank.state}${why}`;
+}
+
+/** State of one role from its summary and rank counts. */
+export function roleState(
+  summary: RoleSummary,
+  counts: Record<RankState, number>,
+): DeploymentState {
+  if (summary.total === 0) return 'empty';
+  if (counts.unhealthy > 0) return 'degraded';
+  if (counts.starting > 0) return 'starting';
+  if (counts.unknown > 0) return 'unknown';
+  // Fewer ready than expected with nothing starting: ranks are missing.
+  return summary.ready >= summary.total ? 'healthy' : 'degraded';
+}
+
+const SEVERITY: DeploymentState[] = [
+  'degraded',
+  'starting',
+  'unknown',
+  'healthy',
+  'empty',
+];
+
+/** The worst state of several roles. */
+export function worstState(states: DeploymentState[]): DeploymentState {
+  for (const state of SEVERITY) {
+    if (states.includes(state)) return state;
+  }
+  return 'empty';
+}
+
+/**
+ * Groups the flat rank list of a response by role, group and pod, in the
+ * order the card draws them: groups ascending, pods by their first rank,
+ * ranks by global rank. Ranks without a pod form one "not scheduled" row
+ * per group.
+ */
+export function groupRanks(response: RankHealthResponse): RoleView[] {
+  return ROLES.map(role => {
+    const ranks = response.ranks
+      .filter(r => r.role === role)
+      .sort((a, b) => a.group - b.group || a.globalRank - b.globalRank);
+    const nameGroup = new Set(ranks.map(r => r.group)).size > 1;
+    const counts: Record<RankState, number> = {
+      healthy: 0,
+      starting: 0,
+      unhealthy: 0,
+      unknown: 0,
+    };
+    const groups: GroupView[] = [];
+    const rowsByKey = new Map<string, PodRowView>();
+
+    for (const rank of ranks) {
+      counts[rank.state] = (counts[rank.state] ?? 0) + 1;
+      let group = groups[groups.length - 1];
+      if (!group || group.index !== rank.group) {
+        group = { index: rank.group, rows: [] };
+        groups.push(group);
+      }
+      const rowKey = `${role}/${rank.group}/${rank.pod ?? ''}`;
+      let row = rowsByKey.get(rowKey);
+      if (!row) {
+        row = {
+          key: rowKey,
+          group: rank.group,
+          pod: rank.pod,
+          node: rank.node,
+          cells: [],
+        };
+        rowsByKey.set(rowKey, row);
+        group.rows.push(row);
+      }
+      row.node ??= rank.node;
+      row.cells.push({
+        key: rankKey(rank),
+        rank,
+        label: rankLabel(rank, nameGroup),
+      });
+    }
+
+    const rows = groups.flatMap(g => g.rows);
+    const cells = rows.flatMap(r => r.cells);
+    const rowOfKey = new Map<string, number>();
+    rows.forEach((row, index) =>
+      row.cells.forEach(c => rowOfKey.set(c.key, index)),
+    );
+    const summary = response.summary[role] ?? {
+      ready: counts.healthy,
+      total: ranks.length,
+      gpus: 0,
+    };
+    return {
+      role,
+      summary,
+      state: roleState(summary, counts),
+      counts,
+      groups,
+      rows,
+      cells,
+      rowOfKey,
+      cellByKey: new Map(cells.map(c => [c.key, c])),
+    };
+  });
+}

@@ -1,0 +1,65 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { WideEpClient, wideEpApiRef } from './api';
+import {
+  TopologyPreviewField,
+  WIDE_EP_TOPOLOGY_PREVIEW_FIELD,
+  topologyPreviewFieldSchema,
+  validateTopologyPreview,
+} from './components/TopologyPreviewField';
+
+/**
+ * The wide-EP plugin for legacy (`@backstage/app-defaults`) apps. New apps
+ * use the default export of `@internal/plugin-wide-ep/alpha`.
+ * @public
+ */
+export const wideEpPlugin = createPlugin({
+  id: 'wide-ep',
+  apis: [
+    createApiFactory({
+      api: wideEpApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new WideEpClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * Rank-health card for the entity page of a legacy app; wrap it in
+ * `<EntitySwitch.Case if={isWideEpAvailable}>`.
+ * @public
+ */
+export const EntityWideEpRankCard = wideEpPlugin.provide(
+  createComponentExtension({
+    name: 'EntityWideEpRankCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityWideEpRankCard').then(
+          m => m.EntityWideEpRankCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The `WideEpTopologyPreview` field for legacy apps: place it inside
+ * `<ScaffolderFieldExtensions>`. Field extensions only carry data, so it is
+ * provided by this plugin rather than by `scaffolderPlugin`, which keeps
+ * `@backstage/plugin-scaffolder` out of this package's dependencies.
+ * @public
+ */
+export const WideEpTopologyPreviewFieldExtension = wideEpPlugin.provide(
+  createScaffolderFieldExtension({
+    name: WIDE_EP_TOPOLOGY_PREVIEW_FIELD,
+    component: TopologyPreviewField,
+    validation: validateTopologyPreview,
+    schema: topologyPreviewFieldSchema.schema,
+  }),
+);
