@@ -62,6 +62,9 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
+// wide-EP rank health: GET /api/wide-ep/ranks
+backend.add(import('@internal/plugin-wide-ep-backend'));
+
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 

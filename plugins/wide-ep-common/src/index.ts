@@ -13,6 +13,6 @@ export * from './topology';
 export * from './types';
 export * from './permissions';
 export * from './render';
-export * from './health/types';
+export * from './health';
 export * from './variants';
 export * from './seeds';

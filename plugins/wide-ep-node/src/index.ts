@@ -6,3 +6,4 @@
 export * from './kube';
 export * from './clusters';
 export * from './catalog';
+export * from './watch';

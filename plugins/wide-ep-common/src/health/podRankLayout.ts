@@ -61,11 +61,9 @@ export function podRankLayout(pod: HealthPod): PodRankLayoutResult {
   const vllm = vllmContainer(pod.spec);
   const problem = (why: string): PodRankLayoutResult => ({ problem: `pod ${name}: ${why}` });
 
-  const orchestrator: Orchestrator | undefined = labels[LWS_KEYS.name]
-    ? 'lws'
-    : labels[GROVE_KEYS.podClique]
-      ? 'grove'
-      : undefined;
+  let orchestrator: Orchestrator | undefined;
+  if (labels[LWS_KEYS.name]) orchestrator = 'lws';
+  else if (labels[GROVE_KEYS.podClique]) orchestrator = 'grove';
   if (!orchestrator) {
     return problem(`has neither the ${LWS_KEYS.name} nor the ${GROVE_KEYS.podClique} label`);
   }

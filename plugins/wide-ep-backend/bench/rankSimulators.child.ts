@@ -1,0 +1,59 @@
+/*
+ * Child process of ranks.bench.ts: runs the SIMULATED vLLM ranks, so their
+ * request handling does not share an event loop with the backend under test
+ * (on a real cluster the ranks run on other machines).
+ *
+ * Messages in: { start: RankSimulatorOptions[] }, { count: true }, { close: true }.
+ * Messages out: { started: number }, { requests: number }, { error: string }.
+ */
+// The simulator is test infrastructure, not a workspace package.
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import {
+  RankSimulator,
+  RankSimulatorOptions,
+  startRankSimulator,
+} from '../../../test/simulator/src';
+
+const simulators: RankSimulator[] = [];
+
+process.on(
+  'message',
+  async (message: {
+    start?: RankSimulatorOptions[];
+    count?: boolean;
+    close?: boolean;
+  }) => {
+    try {
+      if (message.start) {
+        for (const options of message.start) {
+          simulators.push(
+            await startRankSimulator({
+              ...options,
+              load: r => ({
+                running: r % 7,
+                waiting: r % 3,
+                kvCacheUsage: (r % 10) / 10,
+              }),
+            }),
+          );
+        }
+        process.send!({
+          started: simulators.reduce(
+            (n, s) => n + s.ports.length + (s.supervisorPort ? 1 : 0),
+            0,
+          ),
+        });
+      }
+      if (message.count)
+        process.send!({
+          requests: simulators.reduce((n, s) => n + s.requests(), 0),
+        });
+      if (message.close) {
+        await Promise.all(simulators.map(s => s.close()));
+        process.exit(0);
+      }
+    } catch (error) {
+      process.send!({ error: String((error as Error)?.stack ?? error) });
+    }
+  },
+);

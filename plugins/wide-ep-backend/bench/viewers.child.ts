@@ -1,0 +1,96 @@
+/*
+ * Child process of ranks.bench.ts: the viewers. Each viewer is one
+ * keep-alive connection that GETs the rank-health API every `pollMs`,
+ * like a browser tab with the card open. Runs apart from the backend so
+ * client work does not distort the server's latency.
+ *
+ * Message in: { url, viewers, seconds, pollMs }. Message out: the phase result.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+interface PhaseRequest {
+  url: string;
+  viewers: number;
+  seconds: number;
+  pollMs: number;
+}
+
+function get(
+  url: string,
+  agent: http.Agent,
+  parse: boolean,
+): Promise<{ status: number; ranks?: number; healthy?: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          if (!parse || res.statusCode !== 200) {
+            resolve({ status: res.statusCode ?? 0 });
+            return;
+          }
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          resolve({
+            status: 200,
+            ranks: body.ranks.length,
+            healthy: body.ranks.filter(
+              (r: { state: string }) => r.state === 'healthy',
+            ).length,
+          });
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length
+    ? sorted[
+        Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+      ]
+    : NaN;
+}
+
+process.on(
+  'message',
+  async ({ url, viewers, seconds, pollMs }: PhaseRequest) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    const endAt = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: viewers }, async (_, v) => {
+        const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        // Viewers spread over one poll interval, as independent browsers would be.
+        await new Promise(r => setTimeout(r, (pollMs * v) / viewers));
+        while (performance.now() < endAt) {
+          const t0 = performance.now();
+          try {
+            const res = await get(url, agent, false);
+            const ms = performance.now() - t0;
+            if (res.status === 200) latencies.push(ms);
+            else errors++;
+            await new Promise(r => setTimeout(r, Math.max(0, pollMs - ms)));
+          } catch {
+            errors++;
+          }
+        }
+        agent.destroy();
+      }),
+    );
+    const last = await get(url, new http.Agent(), true);
+    latencies.sort((a, b) => a - b);
+    process.send!({
+      viewers,
+      requests: latencies.length,
+      errors,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1],
+      ranks: last.ranks,
+      healthy: last.healthy,
+    });
+  },
+);

@@ -1,0 +1,121 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError, assertError } from '@backstage/errors';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { wideEpPermissions } from '@internal/plugin-wide-ep-common';
+import {
+  ClusterRegistry,
+  KubeWatchCache,
+  createClientNodeInformerFactory,
+} from '@internal/plugin-wide-ep-node';
+import { readWideEpBackendConfig } from './config';
+import { RankProber, createHttpEndpointProbe } from './probe';
+import { createRouter } from './router';
+import { RankHealthService } from './service/RankHealthService';
+
+/**
+ * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`.
+ *
+ * @remarks
+ * Reads config once, builds one watch cache and one prober for all
+ * requests, and stops them at shutdown. A cluster configuration it cannot
+ * use is logged once and answered with 503 rather than failing the backend.
+ *
+ * @public
+ */
+export const wideEpPlugin = createBackendPlugin({
+  pluginId: 'wide-ep',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(wideEpPermissions);
+        const settings = readWideEpBackendConfig(config);
+
+        let clusters: ClusterRegistry;
+        try {
+          clusters = ClusterRegistry.fromConfig(config);
+        } catch (error) {
+          assertError(error);
+          logger.warn(`rank health is unavailable: ${error.message}`);
+          const unavailable = {
+            getRankHealth: async () => {
+              throw new ServiceUnavailableError(
+                `rank health is not configured: ${error.message}`,
+              );
+            },
+          };
+          httpRouter.use(
+            await createRouter({ httpAuth, rankHealth: unavailable }),
+          );
+          return;
+        }
+
+        const watchCache = KubeWatchCache.create({
+          informerFactory: createClientNodeInformerFactory({
+            kubeConfigFor: name => clusters.makeKubeConfig(clusters.get(name)),
+          }),
+          logger: logger.child({ component: 'watch' }),
+          timing: { idleMs: settings.watchIdleMs },
+        });
+        const probeEndpoint = createHttpEndpointProbe({
+          timeoutMs: settings.probeTimeoutMs,
+        });
+        // Answers are shared for a fifth of the window (at most 1 s); probes
+        // are kept fresher by as much, so no answer holds older data.
+        const responseTtlMs = Math.min(
+          1_000,
+          Math.floor(settings.freshnessMs / 5),
+        );
+        const prober = RankProber.create({
+          probeEndpoint,
+          freshnessMs: settings.freshnessMs - responseTtlMs,
+          concurrency: settings.concurrency,
+          // Many hung ranks behind the concurrency bound must not hold every answer.
+          maxWaitMs: 2 * settings.probeTimeoutMs,
+          logger: logger.child({ component: 'prober' }),
+        });
+        lifecycle.addShutdownHook(async () => {
+          await watchCache.stop();
+          probeEndpoint.close();
+        });
+
+        const rankHealth = RankHealthService.create({
+          catalog,
+          permissions,
+          clusters,
+          watchCache,
+          prober,
+          defaultStartupBudgetMs: settings.defaultStartupBudgetMs,
+          responseTtlMs,
+        });
+        httpRouter.use(await createRouter({ httpAuth, rankHealth }));
+        logger.info(
+          `rank health serving ${clusters.names().length} cluster(s): ${
+            clusters.names().join(', ') || 'none'
+          }`,
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,46 @@
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { GetRankHealthOptions } from './service/RankHealthService';
+import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
+
+/** Options for {@link createRouter}. @public */
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  rankHealth: {
+    getRankHealth(options: GetRankHealthOptions): Promise<RankHealthResponse>;
+  };
+}
+
+/**
+ * Routes of the wide-EP backend, mounted at `/api/wide-ep`:
+ * `GET /ranks?entityRef=<kind:namespace/name>` answers a `RankHealthResponse`.
+ * Errors are thrown as `@backstage/errors` types; the error middleware
+ * renders them.
+ * @public
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const router = Router();
+  router.get('/ranks', async (req, res) => {
+    const { entityRef } = req.query;
+    if (typeof entityRef !== 'string' || entityRef === '') {
+      throw new InputError(
+        'query parameter entityRef is required once, e.g. ?entityRef=component:default/wide-ep',
+      );
+    }
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = await options.rankHealth.getRankHealth({
+      entityRef,
+      credentials,
+    });
+    // Health changes by the second: never let a proxy or the browser cache it.
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
+  return router;
+}

@@ -1,0 +1,7 @@
+export { RankHealthService } from './RankHealthService';
+export type {
+  GetRankHealthOptions,
+  RankHealthServiceOptions,
+} from './RankHealthService';
+export { deploymentLocatorFor } from './deploymentLocatorFor';
+export type { ClusterNames } from './deploymentLocatorFor';

@@ -1,0 +1,12 @@
+/**
+ * SIMULATED vLLM ranks for rank-health tests, benchmarks and the local demo.
+ * Nothing here talks to a real model server.
+ */
+export { startRankSimulator } from './startRankSimulator';
+export type { RankControl, RankSimulator, RankSimulatorOptions } from './startRankSimulator';
+export { SimulatedServer } from './SimulatedServer';
+export type { ServerBehaviour } from './SimulatedServer';
+export { vllmMetricsText } from './vllmMetricsText';
+export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
+export { startApiServerProxy } from './startApiServerProxy';
+export type { ApiServerProxy, ApiServerProxyOptions, ProxiedRequest } from './startApiServerProxy';
