@@ -131,6 +131,9 @@ export const wideEpSpecSchema = z
     }
   });
 
+/** Every top-level field of the spec, in schema order. @public */
+export const SPEC_FIELD_NAMES = Object.keys(wideEpSpecSchema.shape) as Array<keyof WideEpSpecInput>;
+
 /** Spec as written by a user (defaults optional). @public */
 export type WideEpSpecInput = z.input<typeof wideEpSpecSchema>;
 /** Validated spec with every default filled. @public */

@@ -5,6 +5,7 @@ import {
   GATEWAYS,
   HARDWARE,
   ORCHESTRATORS,
+  SPEC_FIELD_NAMES,
   WideEpSpec,
   formatIssues,
   parseSpec,
@@ -20,24 +21,7 @@ type ZodNamespace = Parameters<
 >[0];
 
 /** Every field of the wide-EP spec, in the spec's order. */
-export const SPEC_FIELDS = [
-  'name',
-  'namespace',
-  'model',
-  'servedModelName',
-  'hardware',
-  'clusterProvider',
-  'orchestrator',
-  'gateway',
-  'prefill',
-  'decode',
-  'rankPorts',
-  'eplb',
-  'hfTokenSecret',
-  'grove',
-  'cluster',
-  'owner',
-] as const;
+export const SPEC_FIELDS = SPEC_FIELD_NAMES;
 
 function roleInput(z: ZodNamespace, role: 'prefill' | 'decode') {
   return z
