@@ -83,6 +83,10 @@ const errorBody = (
   response: { statusCode },
 });
 
+// Each test starts a whole backend; on a loaded 2-core CI machine that alone
+// can take several seconds.
+jest.setTimeout(30_000);
+
 describe('GET /api/wide-ep/ranks', () => {
   it('400 without entityRef', async () => {
     const server = await backend();
