@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite: type check, lint, unit + integration (Jest, against
-# a real kube-apiserver built from Go modules by test/cluster), and prints
-# one closing line "N passed, N failed" for CI.
+# a real kube-apiserver built from Go modules by test/cluster), then the
+# browser end-to-end suite (test/e2e: npm start + the local demo + headless
+# Debian Chromium), and prints one closing line "N passed, N failed" for CI
+# that counts both Jest runs. WIDE_EP_SKIP_E2E=1 leaves the e2e suite out.
 #
 # Usage: npm test   (after npm ci)
 set -euo pipefail
@@ -15,7 +17,13 @@ step "node $(node -v)"
 node -e 'const [maj]=process.versions.node.split("."); if (+maj < 22) { console.error("Node >= 22 required; run npm ci first"); process.exit(1) }'
 
 cluster_started=""
+e2e_started=""
 cleanup() {
+  if [[ -n "$e2e_started" && -f test/artifacts/e2e/start.pid ]]; then
+    # The suite stops its npm start itself; this catches a killed or crashed run.
+    step "stopping what the e2e suite started (npm start -- --stop)"
+    node scripts/start.mjs --stop --pid "$(cat test/artifacts/e2e/start.pid)" >&2 || true
+  fi
   if [[ -n "$cluster_started" ]]; then
     step "stopping the test cluster"
     test/cluster/down >&2 || true
@@ -48,6 +56,37 @@ if [[ -f .jest-results.json ]]; then
   read -r passed failed < <(node -e 'const r=require("./.jest-results.json"); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)')
 fi
 if [[ $jest_rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+
+if [[ "${WIDE_EP_SKIP_E2E:-0}" == 1 ]]; then
+  step "browser end-to-end: skipped (WIDE_EP_SKIP_E2E=1)"
+else
+  step "browser end-to-end (test/e2e: npm start + local demo + headless Chromium)"
+  e2e_rc=0
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing Debian's chromium (no browser download)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >&2 ||
+      { echo "ERROR: could not install chromium; the e2e suite cannot run" >&2; e2e_rc=1; }
+  fi
+  e2e_results="$PWD/test/artifacts/e2e-results.json"
+  mkdir -p test/artifacts
+  rm -f "$e2e_results"
+  if [[ $e2e_rc -eq 0 ]]; then
+    e2e_started=1
+    set +e
+    (cd test/e2e && backstage-cli package test --watchAll=false --runInBand --testMatch '**/src/**/*.e2e.ts' --json --outputFile="$e2e_results")
+    e2e_rc=$?
+    set -e
+  fi
+  e2e_passed=0
+  e2e_failed=0
+  if [[ -f "$e2e_results" ]]; then
+    read -r e2e_passed e2e_failed < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$e2e_results")
+  fi
+  if [[ $e2e_rc -ne 0 && $e2e_failed -eq 0 ]]; then e2e_failed=1; fi
+  echo "e2e: ${e2e_passed} passed, ${e2e_failed} failed (screenshots and logs in test/artifacts/e2e/)"
+  passed=$((passed + e2e_passed))
+  failed=$((failed + e2e_failed))
+fi
 
 step "done in $((SECONDS - started)) s"
 echo "${passed} passed, ${failed} failed"

@@ -11,15 +11,12 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { RankHealthResponse, parseSpec, renderDeployment } from '@internal/plugin-wide-ep-common';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports -- shared test fixture builder, not public API
-import { containerCreatingStatus } from '@internal/plugin-wide-ep-common/src/health/__testUtils__/operatorPods';
+import { containerCreatingStatus } from '@internal/plugin-wide-ep-common/testUtils';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import wideEpBackend from '@internal/plugin-wide-ep-backend';
 // The simulator is test infrastructure, not a workspace package.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { ApiServerProxy, startApiServerProxy } from '../../simulator/src';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { PlayedDeployment, playOperators, putPod } from '../../simulator/src/playOperators';
+import { ApiServerProxy, startApiServerProxy } from '@internal/wide-ep-rank-simulator';
+import { PlayedDeployment, playOperators, putPod } from '@internal/wide-ep-rank-simulator';
 import { connect, createNamespace } from './testCluster';
 
 jest.setTimeout(120_000);

@@ -10,3 +10,5 @@ export { vllmMetricsText } from './vllmMetricsText';
 export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
 export { startApiServerProxy } from './startApiServerProxy';
 export type { ApiServerProxy, ApiServerProxyOptions, ProxiedRequest } from './startApiServerProxy';
+export { playOperators, putPod, setPodStatus, rankSimulatorOptionsFor } from './playOperators';
+export type { PlayOperatorsOptions, PlayedDeployment } from './playOperators';

@@ -12,13 +12,12 @@
 import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import { podRankLayout } from '@internal/plugin-wide-ep-common';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports -- the operator emulation the unit tests use too
 import {
   OperatorPod,
   grovePods,
   lwsPods,
   readyStatus,
-} from '@internal/plugin-wide-ep-common/src/health/__testUtils__/operatorPods';
+} from '@internal/plugin-wide-ep-common/testUtils';
 import { RankSimulator, RankSimulatorOptions, startRankSimulator } from './startRankSimulator';
 import type { RankLoad } from './vllmMetricsText';
 

@@ -1,9 +1,4 @@
-// The simulator is test infrastructure, not a workspace package.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import {
-  RankSimulator,
-  startRankSimulator,
-} from '../../../../test/simulator/src';
+import { RankSimulator, startRankSimulator } from '@internal/wide-ep-rank-simulator';
 import {
   createHttpEndpointProbe,
   EndpointProbeFn,

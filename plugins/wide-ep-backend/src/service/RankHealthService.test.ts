@@ -8,12 +8,11 @@ import {
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports -- shared test fixture builder, not public API
 import {
   readyStatus,
   renderedWorkloads,
   withStatus,
-} from '@internal/plugin-wide-ep-common/src/health/__testUtils__/operatorPods';
+} from '@internal/plugin-wide-ep-common/testUtils';
 import { InformerFactory, KubeWatchCache } from '@internal/plugin-wide-ep-node';
 import { RankHealthService } from './RankHealthService';
 

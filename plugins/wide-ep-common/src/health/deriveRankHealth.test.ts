@@ -8,7 +8,7 @@ import {
   runningNotReadyStatus,
   unschedulableStatus,
   withStatus,
-} from './__testUtils__/operatorPods';
+} from '../testUtils/operatorPods';
 import { deploymentProbeTargets, deriveRankHealth } from './deriveRankHealth';
 import type { DeploymentObjects } from './kubeTypes';
 import type { EndpointProbe, ProbeOutcome, ProbeTarget } from './probeTargets';

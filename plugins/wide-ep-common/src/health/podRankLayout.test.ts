@@ -2,7 +2,7 @@ import { parseSpec, WideEpSpecInput } from '../spec';
 import { renderDeployment } from '../render';
 import { allVariants } from '../variants';
 import { GROVE_GB200_SEED, LWS_H200_SEED } from '../seeds';
-import { OperatorPod, renderedWorkloads } from './__testUtils__/operatorPods';
+import { OperatorPod, renderedWorkloads } from '../testUtils/operatorPods';
 import { PodRankLayout, podRankLayout } from './podRankLayout';
 
 function render(input: WideEpSpecInput) {

@@ -9,7 +9,7 @@ import {
   runningNotReadyStatus,
   unschedulableStatus,
   withStatus,
-} from './__testUtils__/operatorPods';
+} from '../testUtils/operatorPods';
 import { podStatusVerdict, startupBudgetMs } from './podStatusVerdict';
 
 const T0 = Date.parse('2026-07-01T10:00:00Z');

@@ -1,7 +1,7 @@
 import { parseSpec } from '../spec';
 import { renderDeployment } from '../render';
 import { LWS_H200_SEED } from '../seeds';
-import { readyStatus, renderedWorkloads, withStatus } from './__testUtils__/operatorPods';
+import { readyStatus, renderedWorkloads, withStatus } from '../testUtils/operatorPods';
 import { deploymentProbeTargets } from './deriveRankHealth';
 import { isIpAddress, probeTargetsForPod, probeUrl, rankEngineMetrics } from './probeTargets';
 import { podRankLayout } from './podRankLayout';

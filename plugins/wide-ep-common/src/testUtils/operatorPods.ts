@@ -5,8 +5,8 @@
  * test. Shared by the unit tests, the integration tests (which play the
  * operators against a real kube-apiserver) and the rank-health benchmark.
  */
-import type { KubernetesObject } from '../../types';
-import type { HealthPod } from '../kubeTypes';
+import type { KubernetesObject } from '../types';
+import type { HealthPod } from '../health/kubeTypes';
 
 /** A pod manifest as an operator would create it, plus the status a kubelet would report. */
 export interface OperatorPod extends HealthPod {
