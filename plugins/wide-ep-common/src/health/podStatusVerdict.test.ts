@@ -32,7 +32,9 @@ describe('podStatusVerdict', () => {
   });
 
   it('Ready pods are handed to the prober', () => {
-    expect(podStatusVerdict(withStatus(lwsLeader, readyStatus(), 'gpu-1'), { now: T0 })).toEqual({ state: 'healthy', ready: true });
+    const pod = withStatus(lwsLeader, readyStatus(), 'gpu-1');
+    const readyAt = (pod.status as any).conditions.find((c: any) => c.type === 'Ready').lastTransitionTime;
+    expect(podStatusVerdict(pod, { now: T0 })).toEqual({ state: 'healthy', ready: true, readySince: Date.parse(readyAt) });
   });
 
   it('Pending with a scheduler message: starting inside the budget, unhealthy after it', () => {

@@ -14,6 +14,8 @@ export interface PodVerdict {
   reason?: string;
   /** Pod Ready: the rank state is decided by probing. */
   ready: boolean;
+  /** When the pod last became Ready (ms since epoch), if the kubelet said. */
+  readySince?: number;
 }
 
 /** Options for {@link podStatusVerdict}. @public */
@@ -74,7 +76,11 @@ export function podStatusVerdict(pod: HealthPod, options: PodStatusVerdictOption
   if (broken) return unhealthy(broken);
 
   if (status.phase === 'Running') {
-    if (conditionOf(pod, 'Ready')?.status === 'True') return { state: 'healthy', ready: true };
+    const readyCondition = conditionOf(pod, 'Ready');
+    if (readyCondition?.status === 'True') {
+      const since = readyCondition.lastTransitionTime ? new Date(readyCondition.lastTransitionTime).getTime() : NaN;
+      return { state: 'healthy', ready: true, ...(Number.isNaN(since) ? {} : { readySince: since }) };
+    }
     const vllm = vllmStatus(pod);
     const startedAt = timeOf(vllm?.state?.running?.startedAt);
     if (startedAt === undefined) {

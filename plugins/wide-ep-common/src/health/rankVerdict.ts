@@ -29,7 +29,10 @@ export interface RankVerdictOptions {
 export function rankVerdict(options: RankVerdictOptions): RankVerdict {
   const { pod, probe, target } = options;
   if (!pod.ready) return { state: pod.state, ...(pod.reason ? { reason: pod.reason } : {}) };
-  if (!probe || !target) return { state: 'unknown', reason: 'pod is Ready; its probe result is not in yet' };
+  // A probe taken before the pod (re)became Ready says nothing about it now:
+  // a restarted pod refused connections while loading, then turned Ready.
+  const stale = probe && pod.readySince !== undefined && Date.parse(probe.probedAt) < pod.readySince;
+  if (!probe || !target || stale) return { state: 'unknown', reason: 'pod is Ready; its probe result is not in yet' };
   const where = `${target.host}:${target.port}`;
   const health = probe.health;
   switch (health.kind) {
