@@ -6,13 +6,11 @@
  * Messages in: { start: RankSimulatorOptions[] }, { count: true }, { close: true }.
  * Messages out: { started: number }, { requests: number }, { error: string }.
  */
-// The simulator is test infrastructure, not a workspace package.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   RankSimulator,
   RankSimulatorOptions,
   startRankSimulator,
-} from '../../../test/simulator/src';
+} from '@internal/wide-ep-rank-simulator';
 
 const simulators: RankSimulator[] = [];
 

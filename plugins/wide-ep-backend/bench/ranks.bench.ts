@@ -32,14 +32,11 @@ import {
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
-// The simulator is test infrastructure, not a workspace package.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { startApiServerProxy } from '../../../test/simulator/src';
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   playOperators,
   rankSimulatorOptionsFor,
-} from '../../../test/simulator/src/playOperators';
+  startApiServerProxy,
+} from '@internal/wide-ep-rank-simulator';
 import wideEpBackend from '../src';
 
 const REPO = resolve(__dirname, '../../..');
