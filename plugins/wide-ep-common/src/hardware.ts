@@ -62,6 +62,15 @@ export const HARDWARE_PROFILES: Record<Hardware, HardwareProfile> = {
 };
 
 /**
+ * N: pods in one data-parallel group of `dataParallelSize` ranks, with one
+ * rank per GPU (TP = 1). Shared by the topology plan and the name checks.
+ * @public
+ */
+export function groupPodCount(hardware: Hardware, dataParallelSize: number): number {
+  return Math.max(1, Math.ceil(dataParallelSize / HARDWARE_PROFILES[hardware].gpusPerNode));
+}
+
+/**
  * One tested version set (wide-ep-domain.md §12 #12): the vLLM image, the
  * sidecar flag spelling and the EPP config schema move together.
  * Taken from llm-d/llm-d @ 7edda66 (revision D).

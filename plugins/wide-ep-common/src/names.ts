@@ -1,5 +1,5 @@
 import type { Role, WideEpSpec } from './spec';
-import { HARDWARE_PROFILES } from './hardware';
+import { groupPodCount } from './hardware';
 
 /** Names of every object the generator emits, derived from `spec.name`. @public */
 export function objectNames(name: string) {
@@ -76,8 +76,7 @@ export function derivedDnsNames(spec: WideEpSpec): { what: string; value: string
   }
   for (const role of ['prefill', 'decode'] as const) {
     const r = spec[role];
-    const L = Math.max(1, Math.min(r.dataParallelSize, HARDWARE_PROFILES[spec.hardware].gpusPerNode));
-    const N = Math.max(1, Math.ceil(r.dataParallelSize / L));
+    const N = groupPodCount(spec.hardware, r.dataParallelSize);
     const lastGroup = r.replicas - 1;
     const lastNode = N - 1;
     const host = podHostname({ spec, role, podsPerGroup: N, group: lastGroup, nodeRank: lastNode });

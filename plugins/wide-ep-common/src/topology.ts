@@ -1,5 +1,5 @@
 import { PORTS } from './constants';
-import { HARDWARE_PROFILES } from './hardware';
+import { HARDWARE_PROFILES, groupPodCount } from './hardware';
 import { podHostname } from './names';
 import type { Role, WideEpSpec } from './spec';
 
@@ -103,7 +103,7 @@ export function planTopology(spec: WideEpSpec): TopologyPlan {
 
 function planRole(spec: WideEpSpec, role: Role, L: number, launchMode: LaunchMode): RolePlan {
   const { replicas, dataParallelSize } = spec[role];
-  const N = Math.max(1, Math.ceil(dataParallelSize / L));
+  const N = groupPodCount(spec.hardware, dataParallelSize);
   const sidecar = role === 'decode';
   const vllmBasePort = sidecar ? PORTS.decodeVllm : PORTS.serving;
   const portsPerPod = launchMode === 'supervisor' ? L : 1;

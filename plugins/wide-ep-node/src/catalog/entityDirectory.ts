@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { dump, load } from 'js-yaml';
+import { load } from 'js-yaml';
+import { toYaml } from '@internal/plugin-wide-ep-common';
 
 /** A catalog entity as the generator renders it. @public */
 export interface DirectoryEntity {
@@ -44,7 +45,7 @@ export async function writeDirectoryEntity(dir: string | undefined, entity: Dire
   await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, fileNameOf(entity));
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, dump(entity, { lineWidth: -1, noRefs: true }), 'utf8');
+  await fs.writeFile(tmp, toYaml(entity), 'utf8');
   await fs.rename(tmp, file);
   return file;
 }
