@@ -31,6 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [[ -n "${WIDE_EP_SHARED_DIR:-}" || -d ../shared/crds ]]; then
+  # Tests read shared/ when it is there; the committed copy is what a lone
+  # clone uses, so say when the two part ways (a warning: shared/ may move first).
+  step "test/shared against the shared folder (scripts/sync-shared.sh --check)"
+  scripts/sync-shared.sh --check || echo "WARNING: test/shared differs from the shared folder; run scripts/sync-shared.sh"
+fi
+
 step "real kube-apiserver + etcd with the shared CRDs (test/cluster/up)"
 WIDE_EP_TEST_KUBECONFIG="$(test/cluster/up)"
 cluster_started=1

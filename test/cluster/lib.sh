@@ -30,6 +30,23 @@ load_ports() {
 log() { printf '[cluster/%s +%ss] %s\n' "$(basename "$0")" "$SECONDS" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# ensure_tools cmd:debian-package ... installs what a fresh machine lacks
+# (as root, from Debian's packages); otherwise names the package to install.
+ensure_tools() {
+  local missing=() pkgs=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || { missing+=("${pair%%:*}"); pkgs+=("${pair#*:}"); }
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing ${pkgs[*]} for ${missing[*]} (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}") >&2 ||
+      die "could not install ${pkgs[*]}"
+  else
+    die "missing ${missing[*]}: install the Debian packages ${pkgs[*]}"
+  fi
+}
+
 # Serialise up/down: both take an exclusive lock on this directory (flock
 # works on a directory fd, so no lock file has to be kept anywhere). Fd 9 must
 # not leak into the daemons or they would hold the lock forever.
