@@ -8,9 +8,11 @@ export interface Config {
     apply?: {
       /**
        * Names of the configured Kubernetes clusters that wide-EP may deploy
-       * to. When unset, every `config` cluster may be used, and each must use
-       * `authProvider: serviceAccount`. Set it to keep production clusters,
-       * or clusters with other auth providers, out of reach.
+       * to. When unset, every `config` cluster with `authProvider:
+       * serviceAccount` may be used; clusters with other auth providers are
+       * left out with a warning at startup, and naming one gives the reason.
+       * Set it to keep production clusters out of reach; every cluster it
+       * names must use `serviceAccount`.
        */
       allowedClusters?: string[];
     };

@@ -38,12 +38,16 @@ export const scaffolderModuleWideEp = createBackendModule({
       async init({ scaffolder, config, permissions, logger }) {
         let clusters: WideEpClusterConnector;
         try {
-          clusters = ClusterRegistry.fromConfig(config);
+          const registry = ClusterRegistry.fromConfig(config);
           logger.info(
             `wide-EP clusters available to wide-ep:apply: ${
-              clusters.names().join(', ') || 'none'
+              registry.names().join(', ') || 'none'
             }`,
           );
+          for (const { name, reason } of registry.unusable()) {
+            logger.warn(`wide-EP leaves cluster "${name}" out: ${reason}`);
+          }
+          clusters = registry;
         } catch (error) {
           const message = isError(error) ? error.message : String(error);
           logger.warn(

@@ -202,9 +202,23 @@ describe('GET /api/wide-ep/ranks', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret-token-value');
   });
 
-  it('503 explaining the configuration when the clusters cannot be used', async () => {
+  it('names why the entity cluster cannot be used, with the config path', async () => {
     const server = await backend({
       clusters: [{ ...UNREACHABLE, authProvider: 'google' }],
+    });
+    const url = '/api/wide-ep/ranks?entityRef=component:default/wide-ep';
+    const res = await request(server).get(url);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      name: 'InputError',
+      message:
+        'entity component:default/wide-ep has no backstage.io/kubernetes-cluster annotation and 0 clusters are configured (none); annotate the entity with the cluster name; "test" cannot be used: authProvider "google" is not supported for wide-EP deployments, which connect with a server-side token; use "serviceAccount" (kubernetes.clusterLocatorMethods[0].clusters[0])',
+    });
+  });
+
+  it('503 explaining the configuration when it is invalid', async () => {
+    const server = await backend({
+      clusters: [UNREACHABLE, UNREACHABLE],
     });
     const url = '/api/wide-ep/ranks?entityRef=component:default/wide-ep';
     const res = await request(server).get(url);
@@ -212,7 +226,7 @@ describe('GET /api/wide-ep/ranks', () => {
     expect(res.body.error).toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(
-        /^rank health is not configured: .*authProvider "google" is not supported/,
+        /^rank health is not configured: .*duplicate cluster name "test"/,
       ),
     });
   });

@@ -115,6 +115,9 @@ export const wideEpPlugin = createBackendPlugin({
             clusters.names().join(', ') || 'none'
           }`,
         );
+        for (const { name, reason } of clusters.unusable()) {
+          logger.warn(`rank health leaves cluster "${name}" out: ${reason}`);
+        }
       },
     });
   },

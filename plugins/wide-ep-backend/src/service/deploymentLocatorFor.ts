@@ -11,6 +11,8 @@ import type { DeploymentLocator } from '@internal/plugin-wide-ep-node';
 /** The configured clusters, as far as locating a deployment needs them. @public */
 export interface ClusterNames {
   names(): string[];
+  /** Configured clusters that cannot be used, with the reason. */
+  unusable?(): { name: string; reason: string }[];
   /** Throws `InputError` for an unknown name. */
   get(name: string): { name: string };
 }
@@ -71,12 +73,15 @@ export function deploymentLocatorFor(
   } else {
     const names = clusters.names();
     if (names.length !== 1) {
+      const setAside = (clusters.unusable?.() ?? []).map(
+        c => `; "${c.name}" cannot be used: ${c.reason}`,
+      );
       throw new InputError(
         `entity ${ref} has no ${
           ENTITY_ANNOTATIONS.kubernetesCluster
         } annotation and ${names.length} clusters are configured (${
           names.join(', ') || 'none'
-        }); annotate the entity with the cluster name`,
+        }); annotate the entity with the cluster name${setAside.join('')}`,
       );
     }
     cluster = names[0];

@@ -32,6 +32,21 @@ describe('ClusterRegistry', () => {
     );
   });
 
+  it('names why a configured cluster cannot be used', () => {
+    const registry = ClusterRegistry.fromClusters(
+      [east],
+      [{ name: 'gke-prod', reason: 'authProvider "google" is not supported' }],
+    );
+    expect(registry.names()).toEqual(['gpu-east']);
+    expect(() => registry.get('gke-prod')).toThrow(
+      expect.objectContaining({
+        name: 'InputError',
+        message:
+          'cluster "gke-prod" cannot be used by wide-EP: authProvider "google" is not supported',
+      }),
+    );
+  });
+
   it('reads clusters from config', () => {
     const registry = ClusterRegistry.fromConfig(
       new ConfigReader({

@@ -5,7 +5,7 @@ import { createKubeClient } from '../kube/createKubeClient';
 import type { KubeClient } from '../kube/types';
 import { makeKubeConfig } from './makeKubeConfig';
 import { readWideEpClusters } from './readWideEpClusters';
-import type { ClusterDetails } from './types';
+import type { ClusterDetails, UnusableCluster } from './types';
 
 /**
  * The clusters wide-EP may deploy to, by name. Templates and API callers
@@ -15,29 +15,52 @@ import type { ClusterDetails } from './types';
  */
 export class ClusterRegistry {
   private readonly clusters: ReadonlyMap<string, ClusterDetails>;
+  private readonly unusableByName: ReadonlyMap<string, UnusableCluster>;
 
-  private constructor(clusters: readonly ClusterDetails[]) {
+  private constructor(
+    clusters: readonly ClusterDetails[],
+    unusable: readonly UnusableCluster[],
+  ) {
     this.clusters = new Map(clusters.map(c => [c.name, c]));
+    this.unusableByName = new Map(unusable.map(c => [c.name, c]));
   }
 
   /** Reads clusters once, at startup; see `readWideEpClusters`. */
   static fromConfig(config: Config): ClusterRegistry {
-    return new ClusterRegistry(readWideEpClusters(config));
+    const { clusters, unusable } = readWideEpClusters(config);
+    return new ClusterRegistry(clusters, unusable);
   }
 
   /** For tests and tools that already hold cluster details. */
-  static fromClusters(clusters: readonly ClusterDetails[]): ClusterRegistry {
-    return new ClusterRegistry(clusters);
+  static fromClusters(
+    clusters: readonly ClusterDetails[],
+    unusable: readonly UnusableCluster[] = [],
+  ): ClusterRegistry {
+    return new ClusterRegistry(clusters, unusable);
   }
 
-  /** Configured cluster names, in config order. */
+  /** Names of the clusters wide-EP can connect to, in config order. */
   names(): string[] {
     return [...this.clusters.keys()];
   }
 
-  /** The named cluster; `InputError` when it is not configured. */
+  /** Configured clusters wide-EP cannot connect to, with the reason. */
+  unusable(): UnusableCluster[] {
+    return [...this.unusableByName.values()];
+  }
+
+  /**
+   * The named cluster; `InputError` when it is not configured or wide-EP
+   * cannot connect to it (the reason says why).
+   */
   get(name: string): ClusterDetails {
     const cluster = this.clusters.get(name);
+    const unusable = this.unusableByName.get(name);
+    if (unusable) {
+      throw new InputError(
+        `cluster "${name}" cannot be used by wide-EP: ${unusable.reason}`,
+      );
+    }
     if (!cluster) {
       throw new InputError(
         `unknown cluster "${name}"; configured: ${

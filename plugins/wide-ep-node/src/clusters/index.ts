@@ -1,4 +1,4 @@
 export { ClusterRegistry } from './ClusterRegistry';
 export { makeKubeConfig } from './makeKubeConfig';
 export { readWideEpClusters } from './readWideEpClusters';
-export type { ClusterDetails } from './types';
+export type { ClusterDetails, UnusableCluster } from './types';

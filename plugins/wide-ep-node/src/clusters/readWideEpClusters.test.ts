@@ -41,7 +41,7 @@ describe('readWideEpClusters', () => {
             skipTLSVerify: true,
           },
         ]),
-      ),
+      ).clusters,
     ).toEqual([
       {
         name: 'gpu-east',
@@ -64,31 +64,57 @@ describe('readWideEpClusters', () => {
   });
 
   it('returns no clusters without a kubernetes section', () => {
-    expect(readWideEpClusters(new ConfigReader({}))).toEqual([]);
+    expect(readWideEpClusters(new ConfigReader({}))).toEqual({
+      clusters: [],
+      unusable: [],
+    });
   });
 
-  it('rejects unsupported auth providers with the config path', () => {
+  it('sets clusters with unsupported auth aside with the reason, keeping the others', () => {
+    const { clusters, unusable } = readWideEpClusters(
+      config([
+        gpuEast,
+        { name: 'gke', url: 'https://gke', authProvider: 'google' },
+        { name: 'x', url: 'not even a url' },
+      ]),
+    );
+    expect(clusters.map(c => c.name)).toEqual(['gpu-east']);
+    expect(unusable).toEqual([
+      {
+        name: 'gke',
+        reason:
+          'authProvider "google" is not supported for wide-EP deployments, which connect with a server-side token; use "serviceAccount" (kubernetes.clusterLocatorMethods[1].clusters[1])',
+      },
+      {
+        name: 'x',
+        reason: expect.stringMatching(
+          /^authProvider is missing and is not supported .* \(kubernetes\.clusterLocatorMethods\[1\]\.clusters\[2\]\)$/,
+        ),
+      },
+    ]);
+  });
+
+  it('rejects an unsupported auth provider named in wideEp.apply.allowedClusters', () => {
     expect(() =>
       readWideEpClusters(
-        config([
-          gpuEast,
-          { name: 'gke', url: 'https://gke', authProvider: 'google' },
-        ]),
+        config(
+          [gpuEast, { name: 'gke', url: 'https://gke', authProvider: 'google' }],
+          { wideEp: { apply: { allowedClusters: ['gpu-east', 'gke'] } } },
+        ),
       ),
     ).toThrow(
       expect.objectContaining({
         name: 'InputError',
         message:
-          'kubernetes.clusterLocatorMethods[1].clusters[1] ("gke"): authProvider "google" is not supported for wide-EP deployments; use "serviceAccount", or leave this cluster out of wideEp.apply.allowedClusters',
+          'kubernetes.clusterLocatorMethods[1].clusters[1] ("gke"): authProvider "google" is not supported for wide-EP deployments, which connect with a server-side token; use "serviceAccount", or leave this cluster out of wideEp.apply.allowedClusters',
       }),
     );
-    expect(() =>
-      readWideEpClusters(config([{ name: 'x', url: 'https://x' }])),
-    ).toThrow(/authProvider is missing and is not supported/);
   });
 
   it('honours authMetadata like the Kubernetes plugin', () => {
-    const [cluster] = readWideEpClusters(
+    const {
+      clusters: [cluster],
+    } = readWideEpClusters(
       config([
         {
           name: 'x',
@@ -102,7 +128,7 @@ describe('readWideEpClusters', () => {
   });
 
   it('limits clusters to wideEp.apply.allowedClusters and skips validating the others', () => {
-    const clusters = readWideEpClusters(
+    const { clusters, unusable } = readWideEpClusters(
       config(
         [gpuEast, { name: 'gke', url: 'https://gke', authProvider: 'google' }],
         {
@@ -111,6 +137,7 @@ describe('readWideEpClusters', () => {
       ),
     );
     expect(clusters.map(c => c.name)).toEqual(['gpu-east']);
+    expect(unusable).toEqual([]);
   });
 
   it('rejects allowed clusters that are not configured', () => {

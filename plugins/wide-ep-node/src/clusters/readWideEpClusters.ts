@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import type { ClusterDetails } from './types';
+import type { ClusterDetails, UnusableCluster } from './types';
 
 const SUPPORTED_AUTH_PROVIDERS = ['serviceAccount'];
 const AUTH_PROVIDER_ANNOTATION = 'kubernetes.io/auth-provider';
@@ -14,16 +14,27 @@ const AUTH_PROVIDER_ANNOTATION = 'kubernetes.io/auth-provider';
  * wide-EP name clusters alike. Other locator types (catalog, gke,
  * localKubectlProxy) are not used for deploying.
  *
- * When `wideEp.apply.allowedClusters` is set, only those clusters are
- * returned, and only they are validated; this is how a cluster with an
- * unsupported `authProvider` is kept out of reach. Every problem is an
- * `InputError` naming the config path.
+ * A Backstage that already shows clusters in the Kubernetes tab often
+ * reaches some of them with per-user or cloud auth (`google`, `aws`, `oidc`)
+ * that a backend task cannot use. Such clusters are not an error: they come
+ * back in `unusable` with the reason, so the rest stay usable and a template
+ * or entity that names one gets that reason. Naming one in
+ * `wideEp.apply.allowedClusters` is an error, as is any other config problem
+ * (duplicate names, bad URL, two CA sources): an `InputError` naming the
+ * config path.
+ *
+ * When `wideEp.apply.allowedClusters` is set, only those clusters are read;
+ * the others are neither returned nor validated.
  *
  * @public
  */
-export function readWideEpClusters(config: Config): ClusterDetails[] {
+export function readWideEpClusters(config: Config): {
+  clusters: ClusterDetails[];
+  unusable: UnusableCluster[];
+} {
   const allowed = config.getOptionalStringArray('wideEp.apply.allowedClusters');
   const clusters: ClusterDetails[] = [];
+  const unusable: UnusableCluster[] = [];
   const names = new Set<string>();
 
   const methods =
@@ -43,7 +54,21 @@ export function readWideEpClusters(config: Config): ClusterDetails[] {
       if (allowed && !allowed.includes(name)) {
         return;
       }
-      clusters.push(readCluster(entry, `${path} ("${name}")`, name));
+      const where = `${path} ("${name}")`;
+      const authProvider = authProviderOf(entry);
+      if (!authProvider || !SUPPORTED_AUTH_PROVIDERS.includes(authProvider)) {
+        const reason = `authProvider ${
+          authProvider ? `"${authProvider}"` : 'is missing and'
+        } is not supported for wide-EP deployments, which connect with a server-side token; use "serviceAccount"`;
+        if (allowed) {
+          throw new InputError(
+            `${where}: ${reason}, or leave this cluster out of wideEp.apply.allowedClusters`,
+          );
+        }
+        unusable.push({ name, reason: `${reason} (${path})` });
+        return;
+      }
+      clusters.push(readCluster(entry, where, name));
     });
   });
 
@@ -56,14 +81,10 @@ export function readWideEpClusters(config: Config): ClusterDetails[] {
       );
     }
   }
-  return clusters;
+  return { clusters, unusable };
 }
 
-function readCluster(
-  entry: Config,
-  path: string,
-  name: string,
-): ClusterDetails {
+function authProviderOf(entry: Config): string | undefined {
   // The Kubernetes plugin lets authMetadata override authProvider; the key
   // contains dots, so it cannot be read by config path.
   const authMetadata = entry.getOptional('authMetadata');
@@ -73,17 +94,16 @@ function readCluster(
     !Array.isArray(authMetadata)
       ? authMetadata[AUTH_PROVIDER_ANNOTATION]
       : undefined;
-  const authProvider =
-    typeof fromMetadata === 'string'
-      ? fromMetadata
-      : entry.getOptionalString('authProvider');
-  if (!authProvider || !SUPPORTED_AUTH_PROVIDERS.includes(authProvider)) {
-    throw new InputError(
-      `${path}: authProvider ${
-        authProvider ? `"${authProvider}"` : 'is missing and'
-      } is not supported for wide-EP deployments; use "serviceAccount", or leave this cluster out of wideEp.apply.allowedClusters`,
-    );
-  }
+  return typeof fromMetadata === 'string'
+    ? fromMetadata
+    : entry.getOptionalString('authProvider');
+}
+
+function readCluster(
+  entry: Config,
+  path: string,
+  name: string,
+): ClusterDetails {
   const url = entry.getString('url');
   let protocol: string;
   try {

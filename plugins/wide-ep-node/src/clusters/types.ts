@@ -27,3 +27,14 @@ export interface ClusterDetails {
   skipTLSVerify: boolean;
   skipMetricsLookup: boolean;
 }
+
+/**
+ * A cluster of the Kubernetes plugin's config that wide-EP cannot connect to
+ * (an auth provider other than `serviceAccount`), with the reason.
+ *
+ * @public
+ */
+export interface UnusableCluster {
+  name: string;
+  reason: string;
+}

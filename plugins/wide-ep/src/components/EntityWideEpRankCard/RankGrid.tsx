@@ -55,6 +55,7 @@ const useStyles = makeStyles((theme: Theme) => {
       lineHeight: 1,
       fontWeight: 700,
       cursor: 'pointer',
+      contain: 'strict',
       '&:focus-visible': {
         outline: `3px solid ${theme.palette.primary.main}`,
         outlineOffset: 1,
