@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import {
   createExtensionTester,
   renderTestApp,
@@ -94,6 +94,48 @@ describe('wide-ep frontend plugin', () => {
         name: /^decode rank \d, healthy$/,
       }),
     ).toHaveLength(8);
+  });
+
+  it('takes its title and refresh interval from the extension config', async () => {
+    const api: WideEpApi = {
+      getRankHealth: jest.fn(async () =>
+        makeRankHealthResponse({
+          decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
+        }),
+      ),
+    };
+    renderTestApp({
+      extensions: [createTestEntityPage({ entity: annotated })],
+      features: [wideEpPlugin],
+      apis: [[wideEpApiRef, api]],
+      config: {
+        app: {
+          extensions: [
+            {
+              'entity-card:wide-ep/rank-health': {
+                config: { refreshIntervalMs: 1000, title: 'DP ranks' },
+              },
+            },
+          ],
+        },
+      },
+    });
+
+    expect(await screen.findByText('DP ranks')).toBeInTheDocument();
+    // A second request one interval after the first: the default is 10 s.
+    await waitFor(() => expect(api.getRankHealth).toHaveBeenCalledTimes(2), {
+      timeout: 3000,
+    });
+  });
+
+  it('rejects a refresh interval that would hammer the backend, naming the field', () => {
+    expect(() =>
+      createExtensionTester(wideEpRankHealthCard, {
+        config: { refreshIntervalMs: 200 },
+      }).get(EntityCardBlueprint.dataRefs.type),
+    ).toThrow(
+      "Invalid configuration for extension 'entity-card:rank-health'; caused by Error: must be 0 (no polling) or at least 1000 ms at 'refreshIntervalMs'",
+    );
   });
 
   it('provides the WideEpTopologyPreview form field to the scaffolder', async () => {

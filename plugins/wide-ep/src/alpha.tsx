@@ -7,7 +7,9 @@ import {
 import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import { z } from 'zod/v4';
 import { WideEpClient, wideEpApiRef } from './api';
+import { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './components/EntityWideEpRankCard/EntityWideEpRankCard';
 
 /** The wide-EP API client, wired to discovery and fetch. @alpha */
 export const wideEpApi = ApiBlueprint.make({
@@ -22,23 +24,43 @@ export const wideEpApi = ApiBlueprint.make({
 
 /**
  * Rank-health card on the catalog overview of entities annotated with
- * `wide-ep.backstage.io/deployment`. Operators can override the filter under
- * `app.extensions` (`entity-card:wide-ep/rank-health`).
+ * `wide-ep.backstage.io/deployment`. Operators can override the filter and
+ * set `refreshIntervalMs` (0 turns polling off, else at least 1000) and
+ * `title` under `app.extensions` (`entity-card:wide-ep/rank-health`).
  * @alpha
  */
-export const wideEpRankHealthCard = EntityCardBlueprint.make({
+export const wideEpRankHealthCard = EntityCardBlueprint.makeWithOverrides({
   name: 'rank-health',
-  params: {
-    type: 'content',
-    // Spelled out because a computed key would widen the predicate type;
-    // the card test checks it against ENTITY_ANNOTATIONS.deployment.
-    filter: {
-      'metadata.annotations.wide-ep.backstage.io/deployment': { $exists: true },
-    },
-    loader: () =>
-      import('./components/EntityWideEpRankCard').then(m =>
-        compatWrapper(<m.EntityWideEpRankCard />),
-      ),
+  configSchema: {
+    refreshIntervalMs: z
+      .number()
+      .int()
+      .refine(ms => ms === 0 || ms >= 1000, {
+        message: 'must be 0 (no polling) or at least 1000 ms',
+      })
+      .default(DEFAULT_RANK_REFRESH_INTERVAL_MS),
+    title: z.string().min(1).optional(),
+  },
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      type: 'content',
+      // Spelled out because a computed key would widen the predicate type;
+      // the card test checks it against ENTITY_ANNOTATIONS.deployment.
+      filter: {
+        'metadata.annotations.wide-ep.backstage.io/deployment': {
+          $exists: true,
+        },
+      },
+      loader: () =>
+        import('./components/EntityWideEpRankCard').then(m =>
+          compatWrapper(
+            <m.EntityWideEpRankCard
+              refreshIntervalMs={config.refreshIntervalMs}
+              title={config.title}
+            />,
+          ),
+        ),
+    });
   },
 });
 

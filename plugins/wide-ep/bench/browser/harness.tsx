@@ -78,31 +78,34 @@ async function run(runs: number, warmup: number) {
   for (let i = 0; i < warmup + runs; i++) {
     const keep = i >= warmup;
 
-    const [plain, baseline] = timed(() => {
-      const root = document.createElement('div');
-      document.body.appendChild(root);
-      for (const view of views) {
-        for (const row of view.rows) {
-          const rowElement = document.createElement('div');
-          rowElement.setAttribute('role', 'group');
-          rowElement.setAttribute('aria-label', `Pod ${row.pod}`);
-          const header = document.createElement('span');
-          header.textContent = row.pod ?? '';
-          const cellRow = document.createElement('span');
-          cellRow.dataset.row = '0';
-          for (const cell of row.cells) {
-            const button = document.createElement('button');
-            button.type = 'button';
-            button.setAttribute('aria-label', cell.label);
-            button.tabIndex = -1;
-            cellRow.appendChild(button);
+    const [plain, baseline] = timed(
+      () => {
+        const root = document.createElement('div');
+        document.body.appendChild(root);
+        for (const view of views) {
+          for (const row of view.rows) {
+            const rowElement = document.createElement('div');
+            rowElement.setAttribute('role', 'group');
+            rowElement.setAttribute('aria-label', `Pod ${row.pod}`);
+            const header = document.createElement('span');
+            header.textContent = row.pod ?? '';
+            const cellRow = document.createElement('span');
+            cellRow.dataset.row = '0';
+            for (const cell of row.cells) {
+              const button = document.createElement('button');
+              button.type = 'button';
+              button.setAttribute('aria-label', cell.label);
+              button.tabIndex = -1;
+              cellRow.appendChild(button);
+            }
+            rowElement.append(header, cellRow);
+            root.appendChild(rowElement);
           }
-          rowElement.append(header, cellRow);
-          root.appendChild(rowElement);
         }
-      }
-      return root;
-    }, root => root);
+        return root;
+      },
+      root => root,
+    );
     plain.remove();
     await idle();
 

@@ -9,6 +9,7 @@
  * Usage: npm run bench:card:browser -w @internal/plugin-wide-ep
  *        BENCH_RUNS=31 CHROMIUM=/usr/bin/chromium (defaults)
  */
+/* eslint-disable no-console -- a command-line benchmark that prints its figures */
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,11 +22,17 @@ const WARMUP = 5;
 const TARGET_MS = 50;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const executablePath = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']
+const executablePath = [
+  process.env.CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+]
   .filter(Boolean)
   .find(p => existsSync(p));
 if (!executablePath) {
-  console.error('Chromium not found: apt-get update && apt-get install -y chromium (or set CHROMIUM)');
+  console.error(
+    'Chromium not found: apt-get update && apt-get install -y chromium (or set CHROMIUM)',
+  );
   process.exit(2);
 }
 
@@ -51,10 +58,19 @@ try {
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   await page.goto(`file://${path.join(dir, 'index.html')}`);
   const result = await page.evaluate(
     ([runs, warmup]) => window.runBench(runs, warmup),
@@ -72,9 +88,11 @@ try {
   const line = (name, samples) => {
     const commit = samples.map(s => s.commit);
     const layout = samples.map(s => s.layout);
-    return `${name.padEnd(44)} commit median ${fmt(median(commit))} ms   + layout median ${fmt(
-      median(layout),
-    )} ms (min ${fmt(Math.min(...layout))}, max ${fmt(Math.max(...layout))})`;
+    return `${name.padEnd(44)} commit median ${fmt(
+      median(commit),
+    )} ms   + layout median ${fmt(median(layout))} ms (min ${fmt(
+      Math.min(...layout),
+    )}, max ${fmt(Math.max(...layout))})`;
   };
   const s = result.samples;
   const mountLayout = median(s.mount.map(x => x.layout));
@@ -83,17 +101,23 @@ try {
       '',
       `Rank card render benchmark in Chromium ${version} (headless, React production build):`,
       `1,024 ranks (128 pods x 8), median of ${RUNS} runs after ${WARMUP} warm-up runs;`,
-      `1-min load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
+      `1-min load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(
+        1,
+      )} on ${cpus().length} CPUs`,
       line('baseline: same 1,024 buttons, plain DOM', s.baseline),
       line('RankHealthView mount', s.mount),
       line('click a rank (details panel)', s.click),
       line('refresh: new response, 3 ranks changed', s.refresh),
-      `target: mount to laid-out DOM < ${TARGET_MS} ms -> ${mountLayout < TARGET_MS ? 'met' : 'NOT met'} (${mountLayout.toFixed(1)} ms)`,
+      `target: mount to laid-out DOM < ${TARGET_MS} ms -> ${
+        mountLayout < TARGET_MS ? 'met' : 'NOT met'
+      } (${mountLayout.toFixed(1)} ms)`,
       '',
     ].join('\n'),
   );
   if (result.errors.length) {
-    console.error(`harness checks failed:\n  ${[...new Set(result.errors)].join('\n  ')}`);
+    console.error(
+      `harness checks failed:\n  ${[...new Set(result.errors)].join('\n  ')}`,
+    );
     process.exitCode = 1;
   }
 } finally {
