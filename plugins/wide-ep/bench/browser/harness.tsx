@@ -164,4 +164,12 @@ async function run(runs: number, warmup: number) {
   return { samples: out, errors, userAgent: navigator.userAgent };
 }
 
-(window as unknown as { runBench: typeof run }).runBench = run;
+/** Mounts the measured view once and leaves it, for a screenshot. */
+function show() {
+  const { container } = mount(
+    <RankHealthView value={makeLargeRankHealthResponse()} />,
+  );
+  return cells(container);
+}
+
+Object.assign(window, { runBench: run, showBench: show });

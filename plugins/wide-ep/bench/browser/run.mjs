@@ -6,8 +6,9 @@
  * the medians of mounting 1,024 ranks (128 pods x 8), a refresh that changes
  * 3 ranks and a click, beside a plain-DOM baseline of the same buttons.
  *
- * Usage: npm run bench:card:browser -w @internal/plugin-wide-ep
+ * Usage: npm run bench:card -w @internal/plugin-wide-ep [-- --screenshot out.png]
  *        BENCH_RUNS=31 CHROMIUM=/usr/bin/chromium (defaults)
+ * --screenshot also saves what was measured, drawn once after the runs.
  */
 /* eslint-disable no-console -- a command-line benchmark that prints its figures */
 import { build } from 'esbuild';
@@ -18,6 +19,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
+const shotAt = process.argv.indexOf('--screenshot');
+const screenshot =
+  shotAt > 0
+    ? path.resolve(process.argv[shotAt + 1] ?? 'rank-card-bench.png')
+    : undefined;
 const WARMUP = 5;
 const TARGET_MS = 50;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -76,6 +82,10 @@ try {
     ([runs, warmup]) => window.runBench(runs, warmup),
     [RUNS, WARMUP],
   );
+  if (screenshot) {
+    await page.evaluate(() => window.showBench());
+    await page.screenshot({ path: screenshot, fullPage: true });
+  }
   const version = browser.version();
   await browser.close();
 

@@ -1,7 +1,12 @@
 /**
  * Render benchmark of the rank-health card with 1,024 ranks (128 pods x 8)
- * in jsdom. Not part of the test run (the file name does not match
- * `*.test.tsx`); run it with `npm run bench:card -w @internal/plugin-wide-ep`.
+ * in jsdom, where React's work can be profiled per phase and the full card
+ * with its API hook runs as in the tests. jsdom's DOM is several times slower
+ * than a browser's, so the render target is measured in Chromium by
+ * `npm run bench:card` (bench/browser); this one compares the mount with a
+ * plain-DOM baseline of the same run. Not part of the test run (the file name
+ * does not match `*.test.tsx`); run it with
+ * `npm run bench:card:jsdom -w @internal/plugin-wide-ep`.
  *
  * No React Testing Library here: `act` does not exist in React's production
  * build, so renders are flushed with `flushSync`. Each timing is reported as
@@ -29,7 +34,6 @@ import { EntityWideEpRankCard } from '../components/EntityWideEpRankCard';
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 const WARMUP = 5;
 
-const TARGET_MS = 50;
 const theme = createTheme();
 
 const entity: Entity = {
@@ -260,9 +264,9 @@ describe('rank card render benchmark', () => {
             renderPhase.slice(WARMUP),
           ).toFixed(1)} ms`
         : '  (React Profiler timings exist only in the development build)',
-      `target: RankHealthView mount < ${TARGET_MS} ms wall -> ${
-        mountMedian < TARGET_MS ? 'met' : 'NOT met'
-      } (${mountMedian.toFixed(1)} ms)`,
+      `mount / plain-DOM baseline: ${(
+        mountMedian / median(baseline.map(t => t.wall))
+      ).toFixed(1)}x (the < 50 ms target is measured in Chromium: npm run bench:card)`,
       '',
     ].join('\n');
     process.stdout.write(`${report}\n`);
