@@ -13,7 +13,10 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import request from 'supertest';
 import yaml from 'yaml';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+} from '@internal/plugin-wide-ep-common';
 import scaffolderModuleWideEp from './index';
 
 jest.setTimeout(60_000);

@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { ClusterRegistry, readEntitiesDirectory } from '@internal/plugin-wide-ep-node';
+import {
+  ClusterRegistry,
+  readEntitiesDirectory,
+} from '@internal/plugin-wide-ep-node';
 import { createWideEpApplyAction } from './actions/apply';
 import { createWideEpPreflightAction } from './actions/preflight';
 import { createWideEpRenderAction } from './actions/render';
@@ -59,7 +62,9 @@ export const scaffolderModuleWideEp = createBackendModule({
           createWideEpRenderAction(),
           createWideEpPreflightAction({ clusters, permissions }),
           createWideEpApplyAction({ clusters, permissions }),
-          createWideEpRegisterAction({ entitiesDirectory: readEntitiesDirectory(config) }),
+          createWideEpRegisterAction({
+            entitiesDirectory: readEntitiesDirectory(config),
+          }),
         );
       },
     });

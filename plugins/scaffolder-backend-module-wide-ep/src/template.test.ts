@@ -34,6 +34,7 @@ const FILLED: Record<string, string> = {
 const NON_SPEC_PARAMETERS = ['rollout', 'repoUrl', 'preview'];
 
 type Schema = {
+  title?: string;
   properties?: Record<string, any>;
   dependencies?: Record<string, { oneOf: Schema[] }>;
 };
@@ -122,6 +123,16 @@ describe('templates/wide-ep/template.yaml', () => {
     expect(property('prefill').properties).toEqual({
       replicas: expect.objectContaining({ type: 'integer' }),
       dataParallelSize: expect.objectContaining({ type: 'integer' }),
+    });
+  });
+
+  it('picks the cluster with the WideEpClusterPicker field, by name only', () => {
+    const rollout = TEMPLATE.spec.parameters.find(
+      (page: Schema) => page.title === 'Rollout',
+    );
+    expect(rollout.properties.cluster).toMatchObject({
+      type: 'string',
+      'ui:field': 'WideEpClusterPicker',
     });
   });
 

@@ -231,3 +231,48 @@ describe('GET /api/wide-ep/ranks', () => {
     });
   });
 });
+
+describe('GET /api/wide-ep/clusters', () => {
+  it('lists cluster names and titles for the template, usable first, never URLs or tokens', async () => {
+    const server = await backend({
+      clusters: [
+        { ...UNREACHABLE, name: 'gke-prod', authProvider: 'google' },
+        { ...UNREACHABLE, title: 'Test cluster' },
+        { ...UNREACHABLE, name: 'second' },
+      ],
+    });
+    const res = await request(server).get('/api/wide-ep/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [
+        { name: 'test', title: 'Test cluster', usable: true },
+        { name: 'second', usable: true },
+        {
+          name: 'gke-prod',
+          usable: false,
+          reason:
+            'authProvider "google" is not supported for wide-EP deployments, which connect with a server-side token; use "serviceAccount" (kubernetes.clusterLocatorMethods[0].clusters[0])',
+        },
+      ],
+    });
+    expect(res.text).not.toContain('127.0.0.1');
+    expect(res.text).not.toContain('secret-token-value');
+  });
+
+  it('401 without credentials', async () => {
+    const server = await backend();
+    const res = await request(server)
+      .get('/api/wide-ep/clusters')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('503 with the reason when the cluster configuration is invalid', async () => {
+    const server = await backend({ clusters: [UNREACHABLE, UNREACHABLE] });
+    const res = await request(server).get('/api/wide-ep/clusters');
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^wide-EP clusters are not configured: .*duplicate cluster name "test"/,
+    );
+  });
+});

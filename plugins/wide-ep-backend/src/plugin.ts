@@ -66,7 +66,17 @@ export const wideEpPlugin = createBackendPlugin({
             },
           };
           httpRouter.use(
-            await createRouter({ httpAuth, rankHealth: unavailable }),
+            await createRouter({
+              httpAuth,
+              rankHealth: unavailable,
+              clusters: {
+                list: () => {
+                  throw new ServiceUnavailableError(
+                    `wide-EP clusters are not configured: ${error.message}`,
+                  );
+                },
+              },
+            }),
           );
           return;
         }
@@ -109,7 +119,9 @@ export const wideEpPlugin = createBackendPlugin({
           defaultStartupBudgetMs: settings.defaultStartupBudgetMs,
           responseTtlMs,
         });
-        httpRouter.use(await createRouter({ httpAuth, rankHealth }));
+        httpRouter.use(
+          await createRouter({ httpAuth, rankHealth, clusters }),
+        );
         logger.info(
           `rank health serving ${clusters.names().length} cluster(s): ${
             clusters.names().join(', ') || 'none'

@@ -3,7 +3,11 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { GetRankHealthOptions } from './service/RankHealthService';
-import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
+import type {
+  RankHealthResponse,
+  WideEpClusterInfo,
+  WideEpClusterListResponse,
+} from '@internal/plugin-wide-ep-common';
 
 /** Options for {@link createRouter}. @public */
 export interface RouterOptions {
@@ -11,11 +15,15 @@ export interface RouterOptions {
   rankHealth: {
     getRankHealth(options: GetRankHealthOptions): Promise<RankHealthResponse>;
   };
+  /** The configured clusters; throws when the configuration is unusable. */
+  clusters: { list(): WideEpClusterInfo[] };
 }
 
 /**
  * Routes of the wide-EP backend, mounted at `/api/wide-ep`:
- * `GET /ranks?entityRef=<kind:namespace/name>` answers a `RankHealthResponse`.
+ * - `GET /ranks?entityRef=<kind:namespace/name>` answers a `RankHealthResponse`;
+ * - `GET /clusters` answers a `WideEpClusterListResponse` (names for the
+ *   template's cluster picker, never URLs or tokens).
  * Errors are thrown as `@backstage/errors` types; the error middleware
  * renders them.
  * @public
@@ -24,6 +32,11 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  router.get('/clusters', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body: WideEpClusterListResponse = { items: options.clusters.list() };
+    res.json(body);
+  });
   router.get('/ranks', async (req, res) => {
     const { entityRef } = req.query;
     if (typeof entityRef !== 'string' || entityRef === '') {

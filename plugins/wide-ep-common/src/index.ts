@@ -14,5 +14,6 @@ export * from './types';
 export * from './permissions';
 export * from './render';
 export * from './health';
+export * from './clusters';
 export * from './variants';
 export * from './seeds';

@@ -9,6 +9,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { ENTITY_ANNOTATIONS } from '@internal/plugin-wide-ep-common';
 import wideEpPlugin, {
+  wideEpClusterPickerFormField,
   wideEpRankHealthCard,
   wideEpTopologyPreviewFormField,
 } from './alpha';
@@ -42,6 +43,9 @@ describe('wide-ep frontend plugin', () => {
         'scaffolder-form-field:wide-ep/topology-preview',
       ),
     ).toBeDefined();
+    expect(
+      wideEpPlugin.getExtension('scaffolder-form-field:wide-ep/cluster-picker'),
+    ).toBeDefined();
   });
 
   it('attaches the card to the catalog overview', () => {
@@ -74,6 +78,7 @@ describe('wide-ep frontend plugin', () => {
 
   it('renders the card on an entity page with data from the API', async () => {
     const api: WideEpApi = {
+      listClusters: jest.fn(),
       getRankHealth: jest.fn(async () =>
         makeRankHealthResponse({
           decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
@@ -98,6 +103,7 @@ describe('wide-ep frontend plugin', () => {
 
   it('takes its title and refresh interval from the extension config', async () => {
     const api: WideEpApi = {
+      listClusters: jest.fn(),
       getRankHealth: jest.fn(async () =>
         makeRankHealthResponse({
           decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
@@ -151,6 +157,15 @@ describe('wide-ep frontend plugin', () => {
     await expect(loader()).resolves.toMatchObject({
       $$type: '@backstage/scaffolder/FormField',
       name: 'WideEpTopologyPreview',
+    });
+  });
+
+  it('provides the WideEpClusterPicker form field to the scaffolder', async () => {
+    const tester = createExtensionTester(wideEpClusterPickerFormField);
+    const loader = tester.get(FormFieldBlueprint.dataRefs.formFieldLoader);
+    await expect(loader()).resolves.toMatchObject({
+      $$type: '@backstage/scaffolder/FormField',
+      name: 'WideEpClusterPicker',
     });
   });
 });

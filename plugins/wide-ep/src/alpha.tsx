@@ -75,13 +75,29 @@ export const wideEpTopologyPreviewFormField = FormFieldBlueprint.make({
   },
 });
 
+/** The `WideEpClusterPicker` scaffolder field. @alpha */
+export const wideEpClusterPickerFormField = FormFieldBlueprint.make({
+  name: 'cluster-picker',
+  params: {
+    field: () =>
+      import('./components/ClusterPickerField/formField').then(
+        m => m.clusterPickerFormField,
+      ),
+  },
+});
+
 /**
  * The wide-EP frontend plugin for the new frontend system: API client,
- * rank-health entity card and topology preview form field.
+ * rank-health entity card, topology preview and cluster picker form fields.
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'wide-ep',
   info: { packageJson: () => import('../package.json') },
-  extensions: [wideEpApi, wideEpRankHealthCard, wideEpTopologyPreviewFormField],
+  extensions: [
+    wideEpApi,
+    wideEpRankHealthCard,
+    wideEpTopologyPreviewFormField,
+    wideEpClusterPickerFormField,
+  ],
 });

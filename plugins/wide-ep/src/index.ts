@@ -11,6 +11,7 @@ export {
   wideEpPlugin,
   EntityWideEpRankCard,
   WideEpTopologyPreviewFieldExtension,
+  WideEpClusterPickerFieldExtension,
 } from './plugin';
 export { isWideEpAvailable } from './isWideEpAvailable';
 export { wideEpApiRef, WideEpClient } from './api';
@@ -26,3 +27,7 @@ export {
   validateTopologyPreview,
   WIDE_EP_TOPOLOGY_PREVIEW_FIELD,
 } from './components/TopologyPreviewField';
+export {
+  ClusterPickerField,
+  WIDE_EP_CLUSTER_PICKER_FIELD,
+} from './components/ClusterPickerField';

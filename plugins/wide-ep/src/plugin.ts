@@ -13,6 +13,11 @@ import {
   topologyPreviewFieldSchema,
   validateTopologyPreview,
 } from './components/TopologyPreviewField';
+import {
+  ClusterPickerField,
+  WIDE_EP_CLUSTER_PICKER_FIELD,
+  clusterPickerFieldSchema,
+} from './components/ClusterPickerField';
 
 /**
  * The wide-EP plugin for legacy (`@backstage/app-defaults`) apps. New apps
@@ -61,5 +66,18 @@ export const WideEpTopologyPreviewFieldExtension = wideEpPlugin.provide(
     component: TopologyPreviewField,
     validation: validateTopologyPreview,
     schema: topologyPreviewFieldSchema.schema,
+  }),
+);
+
+/**
+ * The `WideEpClusterPicker` field for legacy apps: place it inside
+ * `<ScaffolderFieldExtensions>`.
+ * @public
+ */
+export const WideEpClusterPickerFieldExtension = wideEpPlugin.provide(
+  createScaffolderFieldExtension({
+    name: WIDE_EP_CLUSTER_PICKER_FIELD,
+    component: ClusterPickerField,
+    schema: clusterPickerFieldSchema.schema,
   }),
 );

@@ -208,7 +208,8 @@ export async function fillTemplate(
   await next(page);
 
   await pick(page, 'root_rollout', /^Apply to a cluster now/);
-  await fill(page, 'root_cluster', 'local-demo');
+  // The picker lists the backend's clusters; the demo's is the only one.
+  await pick(page, 'root_cluster', /^local-demo \(simulated GPUs\)$/);
   await next(page, 'Review');
   await page
     .getByRole('button', { name: 'Create', exact: true })

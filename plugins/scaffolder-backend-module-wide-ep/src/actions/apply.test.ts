@@ -12,7 +12,10 @@ import {
   fakeClusters,
 } from '../__testUtils__/fakeKubeClient';
 import { fakePermissions } from '../__testUtils__/permissions';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+} from '@internal/plugin-wide-ep-common';
 import { AppliedObject, createWideEpApplyAction } from './apply';
 
 const SPEC: WideEpSpecInput = { ...LWS_H200_SEED, gateway: 'kgateway' };

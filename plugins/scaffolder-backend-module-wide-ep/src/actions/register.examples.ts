@@ -4,7 +4,8 @@ import yaml from 'yaml';
 /** Example steps for `wide-ep:register`, shown on the installed-actions page. */
 export const registerExamples: TemplateExample[] = [
   {
-    description: 'Register the entity of an apply-only rollout to the cluster named demo',
+    description:
+      'Register the entity of an apply-only rollout to the cluster named demo',
     example: yaml.stringify({
       steps: [
         {

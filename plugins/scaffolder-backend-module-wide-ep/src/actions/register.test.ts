@@ -19,7 +19,10 @@ describe('wide-ep:register', () => {
   it('writes the rendered entity, with the cluster annotation, for the catalog module to provide', async () => {
     const ctx = createMockActionContext({ input });
     await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/wide-ep');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/wide-ep',
+    );
     const [file] = fs.readdirSync(dir);
     const entity = yaml.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     expect(entity.metadata.annotations).toMatchObject({
@@ -32,7 +35,10 @@ describe('wide-ep:register', () => {
   it('writes nothing in a dry run', async () => {
     const ctx = { ...createMockActionContext({ input }), isDryRun: true };
     await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
-    expect(ctx.output).toHaveBeenCalledWith('entityRef', 'component:default/wide-ep');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/wide-ep',
+    );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -44,16 +50,23 @@ describe('wide-ep:register', () => {
   });
 
   it('rejects an invalid spec with field-named lines', async () => {
-    const ctx = createMockActionContext({ input: { ...input, decode: { replicas: 1, dataParallelSize: 12 } } });
-    await expect(createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx)).rejects.toThrow(
+    const ctx = createMockActionContext({
+      input: { ...input, decode: { replicas: 1, dataParallelSize: 12 } },
+    });
+    await expect(
+      createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx),
+    ).rejects.toThrow(
       'decode.dataParallelSize: must be a multiple of 8 GPUs per node on h200 (got 12; try 16)',
     );
   });
 
-  it.each(registerExamples.map(e => [e.description, e.example]))('runs example: %s', async (_, example) => {
-    const step = yaml.parse(example).steps[0];
-    const ctx = createMockActionContext({ input: step.input });
-    await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
-    expect(fs.readdirSync(dir)).toHaveLength(1);
-  });
+  it.each(registerExamples.map(e => [e.description, e.example]))(
+    'runs example: %s',
+    async (_, example) => {
+      const step = yaml.parse(example).steps[0];
+      const ctx = createMockActionContext({ input: step.input });
+      await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
+      expect(fs.readdirSync(dir)).toHaveLength(1);
+    },
+  );
 });

@@ -16,7 +16,9 @@ export const WIDE_EP_REGISTER_ACTION_ID = 'wide-ep:register';
  *
  * @public
  */
-export function createWideEpRegisterAction(options: { entitiesDirectory?: string }) {
+export function createWideEpRegisterAction(options: {
+  entitiesDirectory?: string;
+}) {
   return createTemplateAction({
     id: WIDE_EP_REGISTER_ACTION_ID,
     description:
@@ -26,7 +28,8 @@ export function createWideEpRegisterAction(options: { entitiesDirectory?: string
     schema: {
       input: specInputSchema({ clusterRequired: true }),
       output: {
-        entityRef: z => z.string().describe('Reference of the registered entity'),
+        entityRef: z =>
+          z.string().describe('Reference of the registered entity'),
       },
     },
     async handler(ctx) {
@@ -42,7 +45,9 @@ export function createWideEpRegisterAction(options: { entitiesDirectory?: string
             await writeDirectoryEntity(options.entitiesDirectory, entity);
           },
         });
-        ctx.logger.info(`Registered ${entityRef}; the catalog shows it within a few seconds`);
+        ctx.logger.info(
+          `Registered ${entityRef}; the catalog shows it within a few seconds`,
+        );
       }
       ctx.output('entityRef', entityRef);
     },

@@ -7,7 +7,10 @@ import {
   formatIssues,
   parseSpec,
 } from '@internal/plugin-wide-ep-common';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+} from '@internal/plugin-wide-ep-common';
 import { createWideEpRenderAction } from './render';
 
 describe('wide-ep:render', () => {

@@ -8,7 +8,10 @@ import {
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
 import { isCustomResource } from '@internal/plugin-wide-ep-node';
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+} from '@internal/plugin-wide-ep-common';
 import {
   CUSTOM_KIND_CRDS,
   preflightRequirements,

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import type { WideEpClusterInfo } from '@internal/plugin-wide-ep-common';
 import { createKubeClient } from '../kube/createKubeClient';
 import type { KubeClient } from '../kube/types';
 import { makeKubeConfig } from './makeKubeConfig';
@@ -42,6 +43,26 @@ export class ClusterRegistry {
   /** Names of the clusters wide-EP can connect to, in config order. */
   names(): string[] {
     return [...this.clusters.keys()];
+  }
+
+  /**
+   * Every configured cluster as a template user may see it: usable ones
+   * first, in config order, then the others with the reason. Names and
+   * titles only, never URLs or credentials.
+   */
+  list(): WideEpClusterInfo[] {
+    const info = (c: { name: string; title?: string }) => ({
+      name: c.name,
+      ...(c.title ? { title: c.title } : {}),
+    });
+    return [
+      ...[...this.clusters.values()].map(c => ({ ...info(c), usable: true })),
+      ...this.unusable().map(c => ({
+        ...info(c),
+        usable: false,
+        reason: c.reason,
+      })),
+    ];
   }
 
   /** Configured clusters wide-EP cannot connect to, with the reason. */

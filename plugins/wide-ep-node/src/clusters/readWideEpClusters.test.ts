@@ -30,7 +30,7 @@ describe('readWideEpClusters', () => {
           {
             ...gpuEast,
             skipMetricsLookup: true,
-            title: 'ignored',
+            title: 'GPU east',
             dashboardUrl: 'https://dash',
           },
           {
@@ -45,6 +45,7 @@ describe('readWideEpClusters', () => {
     ).toEqual([
       {
         name: 'gpu-east',
+        title: 'GPU east',
         url: 'https://10.0.0.1:6443',
         authProvider: 'serviceAccount',
         serviceAccountToken: 'token-east',

@@ -65,7 +65,12 @@ export function readWideEpClusters(config: Config): {
             `${where}: ${reason}, or leave this cluster out of wideEp.apply.allowedClusters`,
           );
         }
-        unusable.push({ name, reason: `${reason} (${path})` });
+        const title = entry.getOptionalString('title');
+        unusable.push({
+          name,
+          ...(title ? { title } : {}),
+          reason: `${reason} (${path})`,
+        });
         return;
       }
       clusters.push(readCluster(entry, where, name));
@@ -120,8 +125,10 @@ function readCluster(
     throw new InputError(`${path}: set caData or caFile, not both`);
   }
   const serviceAccountToken = entry.getOptionalString('serviceAccountToken');
+  const title = entry.getOptionalString('title');
   return {
     name,
+    ...(title ? { title } : {}),
     url,
     authProvider: 'serviceAccount',
     ...(serviceAccountToken ? { serviceAccountToken } : {}),

@@ -10,6 +10,8 @@
  */
 export interface ClusterDetails {
   name: string;
+  /** Display title, as the Kubernetes plugin shows it. */
+  title?: string;
   /** API server URL. */
   url: string;
   /** Only server-side service-account tokens are supported for now. */
@@ -36,5 +38,6 @@ export interface ClusterDetails {
  */
 export interface UnusableCluster {
   name: string;
+  title?: string;
   reason: string;
 }

@@ -1,5 +1,8 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
+import type {
+  RankHealthResponse,
+  WideEpClusterListResponse,
+} from '@internal/plugin-wide-ep-common';
 
 /** Options of {@link WideEpApi.getRankHealth}. @public */
 export interface GetRankHealthOptions {
@@ -15,6 +18,14 @@ export interface WideEpApi {
    * Rejects with a `ResponseError` when the backend answers with an error.
    */
   getRankHealth(options: GetRankHealthOptions): Promise<RankHealthResponse>;
+
+  /**
+   * The configured clusters a template user can pick, by name, with those
+   * wide-EP cannot use and why. Rejects with a `ResponseError`.
+   */
+  listClusters(options?: {
+    signal?: AbortSignal;
+  }): Promise<WideEpClusterListResponse>;
 }
 
 /** @public */

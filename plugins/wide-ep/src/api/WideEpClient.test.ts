@@ -52,4 +52,16 @@ describe('WideEpClient', () => {
       'No wide-EP deployment for component:default/x',
     );
   });
+
+  it('lists the clusters for the picker', async () => {
+    const body = { items: [{ name: 'gpu-east', usable: true }] };
+    const fetch = jest.fn(async () => jsonResponse(200, body));
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+
+    await expect(client.listClusters()).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/wide-ep/clusters',
+      { signal: undefined },
+    );
+  });
 });

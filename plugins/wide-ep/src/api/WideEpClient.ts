@@ -1,6 +1,9 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
+import type {
+  RankHealthResponse,
+  WideEpClusterListResponse,
+} from '@internal/plugin-wide-ep-common';
 import type { GetRankHealthOptions, WideEpApi } from './WideEpApi';
 
 /** Options of {@link WideEpClient}. @public */
@@ -31,5 +34,18 @@ export class WideEpClient implements WideEpApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as RankHealthResponse;
+  }
+
+  async listClusters(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<WideEpClusterListResponse> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('wide-ep');
+    const response = await this.#fetchApi.fetch(`${baseUrl}/clusters`, {
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as WideEpClusterListResponse;
   }
 }

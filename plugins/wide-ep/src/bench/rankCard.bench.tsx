@@ -266,7 +266,9 @@ describe('rank card render benchmark', () => {
         : '  (React Profiler timings exist only in the development build)',
       `mount / plain-DOM baseline: ${(
         mountMedian / median(baseline.map(t => t.wall))
-      ).toFixed(1)}x (the < 50 ms target is measured in Chromium: npm run bench:card)`,
+      ).toFixed(
+        1,
+      )}x (the < 50 ms target is measured in Chromium: npm run bench:card)`,
       '',
     ].join('\n');
     process.stdout.write(`${report}\n`);

@@ -49,7 +49,7 @@ function apiReturning(
       return r;
     });
   }
-  return { getRankHealth };
+  return { getRankHealth, listClusters: jest.fn() };
 }
 
 async function responseError(
@@ -294,6 +294,7 @@ describe('EntityWideEpRankCard', () => {
     const response = makeRankHealthResponse({ decode: H200 });
     const api: jest.Mocked<WideEpApi> = {
       getRankHealth: jest.fn(async _options => response),
+      listClusters: jest.fn(),
     };
     const hidden = jest.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     try {

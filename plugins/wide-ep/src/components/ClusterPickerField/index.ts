@@ -1,0 +1,5 @@
+export { ClusterPickerField } from './ClusterPickerField';
+export {
+  WIDE_EP_CLUSTER_PICKER_FIELD,
+  clusterPickerFieldSchema,
+} from './clusterPickerFieldSchema';
