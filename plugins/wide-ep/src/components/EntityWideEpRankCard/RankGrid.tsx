@@ -55,8 +55,9 @@ const useStyles = makeStyles((theme: Theme) => {
     rowHeader: {
       fontSize: theme.typography.caption.fontSize,
       color: theme.palette.text.secondary,
-      minWidth: 240,
-      maxWidth: 360,
+      // One width for every row, so rank columns line up across pods.
+      flex: '0 0 320px',
+      maxWidth: '100%',
       overflow: 'hidden',
       textOverflow: 'ellipsis',
       whiteSpace: 'nowrap',
