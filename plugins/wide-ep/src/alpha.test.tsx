@@ -31,6 +31,18 @@ const annotated: Entity = {
 };
 const plain: Entity = { ...annotated, metadata: { name: 'web' } };
 
+/** An API whose deployment has one decode pod of 8 healthy ranks. */
+function oneDecodePodApi(): WideEpApi {
+  return {
+    listClusters: jest.fn(),
+    getRankHealth: jest.fn(async () =>
+      makeRankHealthResponse({
+        decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
+      }),
+    ),
+  };
+}
+
 describe('wide-ep frontend plugin', () => {
   it('has the plugin id wide-ep and the documented extension ids', () => {
     expect(wideEpPlugin.id).toBe('wide-ep');
@@ -77,14 +89,7 @@ describe('wide-ep frontend plugin', () => {
   });
 
   it('renders the card on an entity page with data from the API', async () => {
-    const api: WideEpApi = {
-      listClusters: jest.fn(),
-      getRankHealth: jest.fn(async () =>
-        makeRankHealthResponse({
-          decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
-        }),
-      ),
-    };
+    const api = oneDecodePodApi();
     renderTestApp({
       extensions: [
         createTestEntityPage({ entity: annotated }),
@@ -102,14 +107,7 @@ describe('wide-ep frontend plugin', () => {
   });
 
   it('takes its title and refresh interval from the extension config', async () => {
-    const api: WideEpApi = {
-      listClusters: jest.fn(),
-      getRankHealth: jest.fn(async () =>
-        makeRankHealthResponse({
-          decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
-        }),
-      ),
-    };
+    const api = oneDecodePodApi();
     renderTestApp({
       extensions: [createTestEntityPage({ entity: annotated })],
       features: [wideEpPlugin],

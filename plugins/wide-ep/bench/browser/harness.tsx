@@ -14,6 +14,7 @@ import type { ReactNode } from 'react';
 import { RankHealthView } from '../../src/components/EntityWideEpRankCard/RankHealthView';
 import { groupRanks } from '../../src/components/EntityWideEpRankCard/groupRanks';
 import { makeLargeRankHealthResponse } from '../../src/__testUtils__/rankHealthFixtures';
+import { buildPlainDomBaseline } from '../../src/bench/plainDomBaseline';
 
 const theme = createTheme();
 
@@ -79,31 +80,7 @@ async function run(runs: number, warmup: number) {
     const keep = i >= warmup;
 
     const [plain, baseline] = timed(
-      () => {
-        const root = document.createElement('div');
-        document.body.appendChild(root);
-        for (const view of views) {
-          for (const row of view.rows) {
-            const rowElement = document.createElement('div');
-            rowElement.setAttribute('role', 'group');
-            rowElement.setAttribute('aria-label', `Pod ${row.pod}`);
-            const header = document.createElement('span');
-            header.textContent = row.pod ?? '';
-            const cellRow = document.createElement('span');
-            cellRow.dataset.row = '0';
-            for (const cell of row.cells) {
-              const button = document.createElement('button');
-              button.type = 'button';
-              button.setAttribute('aria-label', cell.label);
-              button.tabIndex = -1;
-              cellRow.appendChild(button);
-            }
-            rowElement.append(header, cellRow);
-            root.appendChild(rowElement);
-          }
-        }
-        return root;
-      },
+      () => buildPlainDomBaseline(views),
       root => root,
     );
     plain.remove();

@@ -30,6 +30,7 @@ import { makeLargeRankHealthResponse } from '../__testUtils__/rankHealthFixtures
 import { RankHealthView } from '../components/EntityWideEpRankCard/RankHealthView';
 import { groupRanks } from '../components/EntityWideEpRankCard/groupRanks';
 import { EntityWideEpRankCard } from '../components/EntityWideEpRankCard';
+import { buildPlainDomBaseline } from './plainDomBaseline';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 const WARMUP = 5;
@@ -132,28 +133,7 @@ describe('rank card render benchmark', () => {
     const views = groupRanks(response);
     const baseline = await measure(() => {
       const stop = startTimer();
-      const root = document.createElement('div');
-      document.body.appendChild(root);
-      for (const view of views) {
-        for (const row of view.rows) {
-          const rowElement = document.createElement('div');
-          rowElement.setAttribute('role', 'group');
-          rowElement.setAttribute('aria-label', `Pod ${row.pod}`);
-          const header = document.createElement('span');
-          header.textContent = row.pod ?? '';
-          const cells = document.createElement('span');
-          for (const cell of row.cells) {
-            const button = document.createElement('button');
-            button.type = 'button';
-            button.className = 'cell state';
-            button.setAttribute('aria-label', cell.label);
-            button.tabIndex = -1;
-            cells.appendChild(button);
-          }
-          rowElement.append(header, cells);
-          root.appendChild(rowElement);
-        }
-      }
+      const root = buildPlainDomBaseline(views);
       const timing = stop();
       root.remove();
       return timing;
