@@ -29,15 +29,16 @@ const TEMPLATE = yaml.parse(
 );
 
 /**
- * GitHub is the only thing mocked here: it cannot exist in this sandbox.
- * This stands in for publish:github:pull-request from
- * @backstage/plugin-scaffolder-backend-module-github and behaves like its dry
- * run (log, then placeholder outputs). Everything else is the real
- * scaffolder backend, the real wide-EP module and the real template.
+ * GitHub and GitLab are the only things mocked here: they cannot exist in
+ * this sandbox. This stands in for publish:github:pull-request and
+ * publish:gitlab:merge-request from the GitHub and GitLab scaffolder modules,
+ * with their input names, logging and returning placeholder outputs as a dry
+ * run would. Everything else is the real scaffolder backend, the real wide-EP
+ * module and the real template.
  */
-const fakeGithubModule = createBackendModule({
+const fakeGitHostsModule = createBackendModule({
   pluginId: 'scaffolder',
-  moduleId: 'fake-github',
+  moduleId: 'fake-git-hosts',
   register(env) {
     env.registerInit({
       deps: { scaffolder: scaffolderActionsExtensionPoint },
@@ -61,6 +62,29 @@ const fakeGithubModule = createBackendModule({
               ctx.output('targetBranchName', ctx.input.branchName);
               ctx.output('remoteUrl', ctx.input.repoUrl);
               ctx.output('pullRequestNumber', 43);
+            },
+          }),
+          createTemplateAction({
+            id: 'publish:gitlab:merge-request',
+            supportsDryRun: true,
+            schema: {
+              input: {
+                repoUrl: z => z.string(),
+                branchName: z => z.string(),
+                title: z => z.string(),
+                description: z => z.string(),
+                sourcePath: z => z.string().optional(),
+                targetPath: z => z.string().optional(),
+              },
+            },
+            async handler(ctx) {
+              ctx.logger.info(
+                `Performing dry run of creating merge request from ${ctx.input.branchName} with ${ctx.input.sourcePath} at ${ctx.input.targetPath}`,
+              );
+              ctx.output(
+                'mergeRequestUrl',
+                `https://gitlab.com/acme/llm/-/merge_requests/7`,
+              );
             },
           }),
         );
@@ -94,7 +118,7 @@ async function startBackend() {
     features: [
       scaffolderPlugin,
       scaffolderModuleWideEp,
-      fakeGithubModule,
+      fakeGitHostsModule,
       mockServices.rootConfig.factory({ data: CONFIG }),
     ],
   });
@@ -211,6 +235,53 @@ describe('scaffolder module wide-ep', () => {
       ]);
     },
   );
+
+  it('opens a GitLab merge request instead of a pull request for a gitlab.com repository', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template: TEMPLATE,
+        values: {
+          ...LWS_H200_SEED,
+          rollout: 'pull-request',
+          repoUrl: 'gitlab.com?owner=acme&repo=llm',
+        },
+        secrets: {},
+        directoryContents: [],
+      });
+    expect(res.status).toBe(200);
+    const byStatus = (status: string) =>
+      new Set(
+        res.body.log
+          .filter((l: any) => l.body.status === status)
+          .map((l: any) => l.body.stepId),
+      );
+    expect([...byStatus('skipped')]).toEqual(
+      expect.arrayContaining(['publish', 'preflight', 'apply']),
+    );
+    expect([...byStatus('completed')]).toContain('publishGitlab');
+    const messages: string[] = res.body.log.map((l: any) => l.body.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          'Performing dry run of creating merge request from wide-ep-wide-ep with ./deployment at deploy/wide-ep',
+        ),
+      ]),
+    );
+    // The entity is registered from the merge request's branch, GitLab-style.
+    expect(messages.join('\n')).toContain(
+      'https://gitlab.com/acme/llm/-/blob/wide-ep-wide-ep/deploy/wide-ep/catalog-info.yaml',
+    );
+    expect(res.body.output.links).toEqual([
+      {
+        title: 'Merge request',
+        url: 'https://gitlab.com/acme/llm/-/merge_requests/7',
+      },
+      expect.objectContaining({ title: 'Open in catalog', icon: 'catalog' }),
+    ]);
+  });
 
   it('renders, and skips the cluster steps, for a pull-request rollout', async () => {
     const server = await startBackend();

@@ -149,27 +149,37 @@ describe('templates/wide-ep/template.yaml', () => {
     expect(previews).toEqual([preview, preview, preview, preview, undefined]);
   });
 
-  it('only uses registered actions, or publish:github:pull-request from the GitHub module the backend installs', async () => {
-    const ids = await registeredActionIds();
-    const github = 'publish:github:pull-request';
-    // The GitHub module is installed by packages/backend; its action id is
-    // checked in its published code rather than by starting it (it needs
-    // GitHub credentials).
-    expect(
-      readFileSync(resolve(REPO, 'packages/backend/src/index.ts'), 'utf8'),
-    ).toContain(
-      "backend.add(import('@backstage/plugin-scaffolder-backend-module-github'))",
-    );
-    expect(
-      readFileSync(
-        resolve(
-          REPO,
-          'node_modules/@backstage/plugin-scaffolder-backend-module-github/dist/actions/githubPullRequest.cjs.js',
+  it.each([
+    ['publish:github:pull-request', 'github', 'githubPullRequest.cjs.js'],
+    ['publish:gitlab:merge-request', 'gitlab', 'gitlabMergeRequest.cjs.js'],
+  ])(
+    '%s comes from the %s module the backend installs',
+    (id, provider, file) => {
+      // Checked in the modules' published code rather than by starting them
+      // (they need GitHub / GitLab credentials).
+      expect(
+        readFileSync(resolve(REPO, 'packages/backend/src/index.ts'), 'utf8'),
+      ).toContain(
+        `backend.add(import('@backstage/plugin-scaffolder-backend-module-${provider}'))`,
+      );
+      expect(
+        readFileSync(
+          resolve(
+            REPO,
+            `node_modules/@backstage/plugin-scaffolder-backend-module-${provider}/dist/actions/${file}`,
+          ),
+          'utf8',
         ),
-        'utf8',
-      ),
-    ).toContain(`id: "${github}"`);
+      ).toContain(`id: "${id}"`);
+    },
+  );
 
+  it('only uses registered actions, or the publish actions of the GitHub and GitLab modules', async () => {
+    const ids = await registeredActionIds();
+    const publish = [
+      'publish:github:pull-request',
+      'publish:gitlab:merge-request',
+    ];
     const steps = TEMPLATE.spec.steps as Array<{
       id: string;
       action: string;
@@ -179,12 +189,13 @@ describe('templates/wide-ep/template.yaml', () => {
       'render:wide-ep:render',
       'preflight:wide-ep:preflight',
       'publish:publish:github:pull-request',
+      'publishGitlab:publish:gitlab:merge-request',
       'apply:wide-ep:apply',
       'register:catalog:register',
       'registerApplied:wide-ep:register',
     ]);
     for (const step of steps) {
-      expect([...ids, github]).toContain(step.action);
+      expect([...ids, ...publish]).toContain(step.action);
     }
   });
 
