@@ -130,7 +130,10 @@ describe('rank health against a real kube-apiserver', () => {
       cluster: 'it',
       namespace: deployment.namespace,
       stale: false,
-      summary: { prefill: { ready: 8, total: 8, gpus: 8 }, decode: { ready: 16, total: 16, gpus: 16 } },
+      summary: {
+        prefill: { ready: 8, total: 8, gpus: 8, groupsReady: 1, groups: 1 },
+        decode: { ready: 16, total: 16, gpus: 16, groupsReady: 1, groups: 1 },
+      },
     });
     expect(body.conditions).toEqual(
       expect.arrayContaining([
@@ -189,7 +192,11 @@ describe('rank health against a real kube-apiserver', () => {
       expect(rank).toMatchObject({ pod: 'wide-ep-decode-0-1', state: 'starting', reason: `Pending: Unschedulable: ${message}`, metrics: {} });
       expect(rank.node).toBeUndefined();
     }
-    expect(body.summary.decode).toEqual({ ready: 8, total: 16, gpus: 16 });
+    expect(body.summary.decode).toEqual({ ready: 8, total: 16, gpus: 16, groupsReady: 0, groups: 1 });
+    expect(body.groups.find(g => g.role === 'decode')).toMatchObject({
+      state: 'starting',
+      reason: expect.stringMatching(/^8 of 16 ranks starting \(rank 8: Pending: Unschedulable: /),
+    });
   });
 
   it('N concurrent viewers cause no more API server requests than one', async () => {

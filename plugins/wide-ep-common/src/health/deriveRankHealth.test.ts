@@ -67,12 +67,19 @@ describe('deriveRankHealth', () => {
       namespace: 'llm-d-wide-ep',
       observedAt: '2026-07-01T10:20:00.000Z',
       stale: false,
-      summary: { prefill: { ready: 8, total: 8, gpus: 8 }, decode: { ready: 16, total: 16, gpus: 16 } },
+      summary: {
+        prefill: { ready: 8, total: 8, gpus: 8, groupsReady: 1, groups: 1 },
+        decode: { ready: 16, total: 16, gpus: 16, groupsReady: 1, groups: 1 },
+      },
       conditions: [
         { type: 'GroupsReady', status: 'True', message: '1/1 groups ready', source: 'LeaderWorkerSet/wide-ep-decode' },
         { type: 'Available', status: 'True', reason: 'AllGroupsReady', message: 'All replicas are ready', source: 'LeaderWorkerSet/wide-ep-decode' },
         { type: 'GroupsReady', status: 'True', message: '1/1 groups ready', source: 'LeaderWorkerSet/wide-ep-prefill' },
         { type: 'Available', status: 'True', reason: 'AllGroupsReady', message: 'All replicas are ready', source: 'LeaderWorkerSet/wide-ep-prefill' },
+      ],
+      groups: [
+        { role: 'prefill', group: 0, state: 'healthy', ready: 8, total: 8 },
+        { role: 'decode', group: 0, state: 'healthy', ready: 16, total: 16 },
       ],
       ranks: expect.any(Array),
     });
@@ -134,12 +141,34 @@ describe('deriveRankHealth', () => {
       'decode/0/8 -:8200 starting pod wide-ep-decode-0-1 not created yet by LeaderWorkerSet/wide-ep-decode',
       'decode/0/15 -:8207 starting pod wide-ep-decode-0-1 not created yet by LeaderWorkerSet/wide-ep-decode',
     ]);
-    expect(result.summary.decode).toEqual({ ready: 8, total: 16, gpus: 16 });
+    expect(result.summary.decode).toEqual({ ready: 8, total: 16, gpus: 16, groupsReady: 0, groups: 1 });
+    expect(result.groups.find(g => g.role === 'decode')).toEqual({
+      role: 'decode',
+      group: 0,
+      state: 'starting',
+      ready: 8,
+      total: 16,
+      reason: '8 of 16 ranks starting (rank 8: pod wide-ep-decode-0-1 not created yet by LeaderWorkerSet/wide-ep-decode)',
+    });
 
+    // Past the startup budget a missing pod takes its group out of service.
     const old = lws.map(l => ({ ...l, metadata: { ...l.metadata, creationTimestamp: '2026-06-30T10:00:00Z' } }));
-    expect(derive(objects(pods, { leaderWorkerSets: old }), probes(pods)).ranks.find(r => r.role === 'decode' && r.globalRank === 8)).toMatchObject({
-      state: 'unknown',
-      reason: 'pod wide-ep-decode-0-1 does not exist: LeaderWorkerSet/wide-ep-decode has not created it in 1d0h',
+    const late = derive(objects(pods, { leaderWorkerSets: old }), probes(pods));
+    expect(late.ranks.find(r => r.role === 'decode' && r.globalRank === 8)).toMatchObject({
+      state: 'unhealthy',
+      reason:
+        "pod wide-ep-decode-0-1 is missing: LeaderWorkerSet/wide-ep-decode has not created it and LeaderWorkerSet/wide-ep-decode is 1d0h old; check the operator's events and the namespace quota",
+    });
+    expect(late.groups.find(g => g.role === 'decode')).toMatchObject({
+      state: 'degraded',
+      reason: expect.stringMatching(/^8 of 16 ranks unhealthy \(rank 8: pod wide-ep-decode-0-1 is missing: .*\); expert parallelism needs every rank, so the group does not serve$/),
+    });
+
+    // A group the operator has just recreated: the clock starts with its pods.
+    const recreated = pods.map(p => ({ ...p, metadata: { ...p.metadata, creationTimestamp: '2026-07-01T10:18:00Z' } }));
+    expect(derive(objects(recreated, { leaderWorkerSets: old }), probes(recreated)).ranks.find(r => r.role === 'decode' && r.globalRank === 8)).toMatchObject({
+      state: 'starting',
+      reason: 'pod wide-ep-decode-0-1 not created yet by LeaderWorkerSet/wide-ep-decode',
     });
   });
 
@@ -211,7 +240,10 @@ describe('deriveRankHealth', () => {
       'decode/0/7 wide-ep-0-decode-sg-0-decode-worker-xxxxx:8200 healthy',
     ]);
     expect(result.ranks.map(r => r.metrics.running)).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(result.summary).toEqual({ prefill: { ready: 4, total: 4, gpus: 4 }, decode: { ready: 8, total: 8, gpus: 8 } });
+    expect(result.summary).toEqual({
+      prefill: { ready: 4, total: 4, gpus: 4, groupsReady: 1, groups: 1 },
+      decode: { ready: 8, total: 8, gpus: 8, groupsReady: 1, groups: 1 },
+    });
   });
 
   it('Grove: expected ranks come from the PodCliqueSet cliques and scaling groups, by stable hostname', async () => {
@@ -231,7 +263,7 @@ describe('deriveRankHealth', () => {
         metrics: {},
       })),
     );
-    expect(result.summary.decode).toEqual({ ready: 4, total: 8, gpus: 8 });
+    expect(result.summary.decode).toEqual({ ready: 4, total: 8, gpus: 8, groupsReady: 0, groups: 1 });
   });
 
   it('Grove hybrid: a 503 on the pod API marks all its ranks; missing engine series leave metrics empty', () => {

@@ -8,6 +8,7 @@ import { PodRankLayout, podRankLayout } from './podRankLayout';
 import { PodVerdict, podStatusVerdict } from './podStatusVerdict';
 import { EndpointProbe, ProbeTarget, probeTargetsForPod, rankEngineMetrics } from './probeTargets';
 import { rankVerdict } from './rankVerdict';
+import { groupHealth } from './groupHealth';
 import { workloadConditions } from './workloadConditions';
 
 /** Options for {@link deriveRankHealth}. @public */
@@ -107,12 +108,21 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
     }
   }
 
+  // A group recreated by its operator restarts the clock for its missing pods.
+  const newestInGroup = new Map<string, number>();
+  for (const { layout, pod } of slots.values()) {
+    const created = timeOf(pod?.metadata?.creationTimestamp);
+    if (created !== undefined) newestInGroup.set(layout.groupKey, Math.max(created, newestInGroup.get(layout.groupKey) ?? 0));
+  }
+
   const ranks: RankHealth[] = [];
   const gpus: Record<Role, number> = { prefill: 0, decode: 0 };
   for (const [key, slot] of slots) {
     const { layout, pod } = slot;
     gpus[layout.role] += pod ? podGpus(pod.spec, layout.localSize) : slot.expected?.gpus ?? layout.localSize;
-    let verdict = pod ? verdicts.get(key)! : missingPodVerdict(slot, now, options.defaultStartupBudgetMs);
+    let verdict = pod
+      ? verdicts.get(key)!
+      : missingPodVerdict(slot, newestInGroup.get(layout.groupKey), now, options.defaultStartupBudgetMs);
     if (pod && !layout.leader && !verdict.ready) {
       verdict = waitingForLeader(verdict, slots.get(podSlotKey({ groupKey: layout.groupKey, nodeRank: 0 })), verdicts);
     }
@@ -143,10 +153,18 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
   }
   ranks.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.group - b.group || a.globalRank - b.globalRank);
 
+  const groups = groupHealth(ranks);
   const summary = {} as Record<Role, RoleSummary>;
   for (const role of ROLES) {
     const own = ranks.filter(r => r.role === role);
-    summary[role] = { ready: own.filter(r => r.state === 'healthy').length, total: own.length, gpus: gpus[role] };
+    const ownGroups = groups.filter(g => g.role === role);
+    summary[role] = {
+      ready: own.filter(r => r.state === 'healthy').length,
+      total: own.length,
+      gpus: gpus[role],
+      groupsReady: ownGroups.filter(g => g.state === 'healthy').length,
+      groups: ownGroups.length,
+    };
   }
   return {
     entityRef: options.entityRef,
@@ -157,6 +175,7 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
     ...(options.staleReason !== undefined ? { staleReason: options.staleReason } : {}),
     summary,
     conditions: [...workloadConditions(objects), ...problems],
+    groups,
     ranks,
   };
 }
@@ -184,20 +203,30 @@ function atNodeRank(layout: PodRankLayout, nodeRank: number): PodRankLayout {
   };
 }
 
-function missingPodVerdict(slot: Slot, now: number, defaultStartupBudgetMs = 30 * 60_000): PodVerdict {
+function missingPodVerdict(
+  slot: Slot,
+  newestGroupPod: number | undefined,
+  now: number,
+  defaultStartupBudgetMs = 30 * 60_000,
+): PodVerdict {
   const host = slot.layout.hostname;
   if (!slot.expected) {
     const what = slot.layout.orchestrator === 'lws' ? `pod ${host} does not exist` : `${host} has no pod`;
     return { state: 'unknown', reason: `${what}, and no workload object lists it`, ready: false };
   }
   const { owner, ownerCreatedAt } = slot.expected;
-  const age = now - (timeOf(ownerCreatedAt) ?? now);
+  // Since the workload was created, or since its group was last (re)created.
+  const since = Math.max(timeOf(ownerCreatedAt) ?? now, newestGroupPod ?? 0);
+  const age = now - since;
   if (age <= defaultStartupBudgetMs) {
     return { state: 'starting', reason: `pod ${host} not created yet by ${owner}`, ready: false };
   }
+  const clock = newestGroupPod !== undefined && newestGroupPod >= (timeOf(ownerCreatedAt) ?? 0)
+    ? `its group's newest pod is ${formatDuration(age)} old`
+    : `${owner} is ${formatDuration(age)} old`;
   return {
-    state: 'unknown',
-    reason: `pod ${host} does not exist: ${owner} has not created it in ${formatDuration(age)}`,
+    state: 'unhealthy',
+    reason: `pod ${host} is missing: ${owner} has not created it and ${clock}; check the operator's events and the namespace quota`,
     ready: false,
   };
 }

@@ -12,5 +12,6 @@ export * from './probeTargets';
 export * from './parseVllmMetrics';
 export * from './rankVerdict';
 export * from './workloadConditions';
+export * from './groupHealth';
 export * from './deriveRankHealth';
 export { formatDuration } from './formatDuration';

@@ -162,6 +162,24 @@ describe('podStatusVerdict', () => {
     });
   });
 
+  it('a container restarted in place says why: an OOM is not a slow start', () => {
+    const status = runningNotReadyStatus({ startedAt: new Date(T0).toISOString() });
+    status.containerStatuses[0] = {
+      ...status.containerStatuses[0],
+      restartCount: 2,
+      lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, message: 'CUDA out of memory' } },
+    };
+    const pod = withStatus(lwsLeader, status, 'gpu-1');
+    expect(podStatusVerdict(pod, { now: T0 + 1 * min })).toEqual({
+      state: 'starting',
+      reason: 'restarted 2 times, last exit OOMKilled (exit code 137): CUDA out of memory; running for 1m, not Ready yet (startup budget 45m)',
+      ready: false,
+    });
+    expect(podStatusVerdict(pod, { now: T0 + 50 * min }).reason).toMatch(
+      /^restarted 2 times, last exit OOMKilled \(exit code 137\): CUDA out of memory; running for 50m without becoming Ready/,
+    );
+  });
+
   it('uses the default budget when the container has no startup probe', () => {
     const pod = withStatus(lwsLeader, runningNotReadyStatus(), 'gpu-1');
     delete pod.spec!.containers!.find(c => c.name === 'vllm')!.startupProbe;

@@ -82,22 +82,24 @@ export function podStatusVerdict(pod: HealthPod, options: PodStatusVerdictOption
       return { state: 'healthy', ready: true, ...(Number.isNaN(since) ? {} : { readySince: since }) };
     }
     const vllm = vllmStatus(pod);
+    // A restarted container starts over; say why, or an OOM looks like a slow start.
+    const restarted = restartNote(vllm);
     const startedAt = timeOf(vllm?.state?.running?.startedAt);
     if (startedAt === undefined) {
       const why = vllm?.state?.waiting?.reason ?? 'containers not started';
-      return waiting(`${why} on node ${pod.spec?.nodeName ?? '?'}`, timeOf(status.startTime) ?? createdAt);
+      return waiting(`${restarted}${why} on node ${pod.spec?.nodeName ?? '?'}`, timeOf(status.startTime) ?? createdAt);
     }
     const elapsed = options.now - startedAt;
     if (elapsed <= budgetMs) {
       return {
         state: 'starting',
-        reason: `running for ${formatDuration(elapsed)}, not Ready yet (startup budget ${formatDuration(budgetMs)})`,
+        reason: `${restarted}running for ${formatDuration(elapsed)}, not Ready yet (startup budget ${formatDuration(budgetMs)})`,
         ready: false,
       };
     }
     const message = conditionOf(pod, 'Ready')?.message;
     return unhealthy(
-      `running for ${formatDuration(elapsed)} without becoming Ready (startup budget ${formatDuration(budgetMs)})${message ? `: ${clip(message)}` : ''}`,
+      `${restarted}running for ${formatDuration(elapsed)} without becoming Ready (startup budget ${formatDuration(budgetMs)})${message ? `: ${clip(message)}` : ''}`,
     );
   }
 
@@ -174,6 +176,15 @@ function computeDomainWait(pod: HealthPod, domains: HealthComputeDomain[]): stri
   if (cd.status?.status === 'Ready' && joined) return undefined;
   const counts = `${readyNodes}/${cd.spec?.numNodes || nodes.length} nodes Ready`;
   return `waiting for ComputeDomain ${cd.metadata?.name} (status ${cd.status?.status ?? 'unknown'}, ${counts}${joined ? '' : `; node ${pod.spec?.nodeName} has not joined its IMEX domain`})`;
+}
+
+/** "restarted N times, last exit OOMKilled (exit code 137): …; " or "". */
+function restartNote(cs: HealthContainerStatus | undefined): string {
+  const last = cs?.lastState?.terminated;
+  const count = cs?.restartCount ?? 0;
+  if (!last || count === 0) return '';
+  const times = count === 1 ? 'once' : `${count} times`;
+  return `restarted ${times}, last exit ${joinParts(`${last.reason ?? 'terminated'} (exit code ${last.exitCode ?? '?'})`, clip(last.message))}; `;
 }
 
 function vllmStatus(pod: HealthPod): HealthContainerStatus | undefined {

@@ -1,4 +1,5 @@
 import type { Role } from '../spec';
+import type { GroupHealth } from './groupHealth';
 
 /**
  * State of one data-parallel rank as the card shows it.
@@ -47,9 +48,13 @@ export interface DeploymentCondition {
 
 /** @public */
 export interface RoleSummary {
+  /** Healthy ranks. */
   ready: number;
   total: number;
   gpus: number;
+  /** DP groups with every rank healthy: the groups that can serve. */
+  groupsReady: number;
+  groups: number;
 }
 
 /** Response of `GET /api/wide-ep/ranks?entityRef=…`. @public */
@@ -64,5 +69,7 @@ export interface RankHealthResponse {
   staleReason?: string;
   summary: Record<Role, RoleSummary>;
   conditions: DeploymentCondition[];
+  /** Every DP group, judged by its ranks (see {@link GroupHealth}). */
+  groups: GroupHealth[];
   ranks: RankHealth[];
 }

@@ -1,3 +1,4 @@
+import { groupHealth } from '@internal/plugin-wide-ep-common';
 import type {
   RankHealth,
   RankHealthResponse,
@@ -60,10 +61,13 @@ export function makeRankHealthResponse(options: {
       }
     }
     ranks.push(...roleRanks);
+    const roleGroups = groupHealth(roleRanks);
     summary[role] = {
       ready: roleRanks.filter(r => r.state === 'healthy').length,
       total: roleRanks.length,
       gpus: roleRanks.length,
+      groupsReady: roleGroups.filter(g => g.state === 'healthy').length,
+      groups: roleGroups.length,
     };
   }
   return {
@@ -83,6 +87,7 @@ export function makeRankHealthResponse(options: {
         source: 'LeaderWorkerSet/wide-ep-decode',
       },
     ],
+    groups: groupHealth(ranks),
     ranks,
   };
 }

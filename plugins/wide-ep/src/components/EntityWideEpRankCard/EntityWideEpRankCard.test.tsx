@@ -142,6 +142,16 @@ describe('EntityWideEpRankCard', () => {
     });
     expect(decodeRow).toHaveTextContent('15 of 16 ranks ready');
     expect(decodeRow).toHaveTextContent('✕ degraded (1 unhealthy)');
+    // One rank down takes its whole EP group out of service.
+    expect(decodeRow).toHaveTextContent('0 of 1');
+    const decodeGroup = screen.getByRole('group', { name: 'decode group 0' });
+    expect(decodeGroup).toHaveTextContent('Group 0 · 2 pods · ✕ not serving');
+    expect(decodeGroup).toHaveTextContent(
+      '1 of 16 ranks unhealthy (rank 11: /health returned 503); expert parallelism needs every rank, so the group does not serve',
+    );
+    expect(
+      screen.getByRole('group', { name: 'prefill group 0' }),
+    ).toHaveTextContent('Group 0 · 2 pods · ✓ serving');
 
     await userEvent.hover(cell);
     const details = screen.getByRole('region', { name: 'Rank details' });

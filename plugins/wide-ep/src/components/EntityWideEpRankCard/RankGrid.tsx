@@ -8,7 +8,7 @@ import {
 import { makeStyles, type Theme } from '@material-ui/core/styles';
 import type { RankState } from '@internal/plugin-wide-ep-common';
 import type { PodRowView, RoleView } from './groupRanks';
-import { RANK_STATE_DISPLAY } from './rankStates';
+import { GROUP_STATE_TEXT, RANK_STATE_DISPLAY } from './rankStates';
 
 const CELL = 24;
 
@@ -44,6 +44,12 @@ const useStyles = makeStyles((theme: Theme) => {
     groupTitle: {
       fontWeight: 600,
       fontSize: theme.typography.body2.fontSize,
+      margin: 0,
+    },
+    groupDown: { color: theme.palette.error.main },
+    groupReason: {
+      fontSize: theme.typography.caption.fontSize,
+      color: theme.palette.text.secondary,
       margin: 0,
     },
     row: {
@@ -278,7 +284,22 @@ function RankGridBase(props: RankGridProps) {
           <p className={classes.groupTitle}>
             Group {group.index} · {group.rows.length}{' '}
             {group.rows.length === 1 ? 'pod' : 'pods'}
+            {group.health && (
+              <span
+                className={
+                  group.health.state === 'degraded'
+                    ? classes.groupDown
+                    : undefined
+                }
+              >
+                {' '}
+                · {GROUP_STATE_TEXT[group.health.state]}
+              </span>
+            )}
           </p>
+          {group.health?.reason && (
+            <p className={classes.groupReason}>{group.health.reason}</p>
+          )}
           {group.rows.map(row => {
             const index = rowIndex++;
             return (

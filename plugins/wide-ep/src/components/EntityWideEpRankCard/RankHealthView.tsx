@@ -105,11 +105,13 @@ export function RankHealthView(props: {
       <table className={classes.summary} aria-label="Ranks per role">
         <thead>
           <tr>
-            {['Role', 'Ready ranks', 'GPUs', 'State'].map(h => (
-              <th key={h} className={classes.cell} scope="col">
-                {h}
-              </th>
-            ))}
+            {['Role', 'Ready ranks', 'Serving groups', 'GPUs', 'State'].map(
+              h => (
+                <th key={h} className={classes.cell} scope="col">
+                  {h}
+                </th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody>
@@ -120,6 +122,10 @@ export function RankHealthView(props: {
               </th>
               <td className={classes.cell}>
                 {view.summary.ready} of {view.summary.total} ranks ready
+              </td>
+              <td className={classes.cell}>
+                {view.summary.groupsReady ?? 0} of{' '}
+                {view.summary.groups ?? view.groups.length}
               </td>
               <td className={classes.cell}>{view.summary.gpus} GPUs</td>
               <td className={classes.cell}>

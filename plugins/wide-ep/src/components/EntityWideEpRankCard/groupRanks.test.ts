@@ -65,31 +65,42 @@ describe('roleState', () => {
   it('is degraded when a rank is unhealthy or missing', () => {
     expect(
       roleState(
-        { ready: 7, total: 8, gpus: 8 },
+        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
         { ...counts, healthy: 7, unhealthy: 1 },
       ),
     ).toBe('degraded');
     expect(
-      roleState({ ready: 7, total: 8, gpus: 8 }, { ...counts, healthy: 7 }),
+      roleState(
+        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
+        { ...counts, healthy: 7 },
+      ),
     ).toBe('degraded');
   });
 
   it('is starting, unknown, healthy or empty otherwise', () => {
     expect(
       roleState(
-        { ready: 7, total: 8, gpus: 8 },
+        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
         { ...counts, healthy: 7, starting: 1 },
       ),
     ).toBe('starting');
     expect(
       roleState(
-        { ready: 7, total: 8, gpus: 8 },
+        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
         { ...counts, healthy: 7, unknown: 1 },
       ),
     ).toBe('unknown');
-    expect(roleState({ ready: 8, total: 8, gpus: 8 }, counts)).toBe('healthy');
     expect(
-      roleState({ ready: 0, total: 0, gpus: 0 }, { ...counts, healthy: 0 }),
+      roleState(
+        { ready: 8, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
+        counts,
+      ),
+    ).toBe('healthy');
+    expect(
+      roleState(
+        { ready: 0, total: 0, gpus: 0, groupsReady: 0, groups: 1 },
+        { ...counts, healthy: 0 },
+      ),
     ).toBe('empty');
   });
 

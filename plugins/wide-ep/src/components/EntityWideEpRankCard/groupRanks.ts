@@ -1,5 +1,6 @@
 import {
   ROLES,
+  type GroupHealth,
   type RankHealth,
   type RankHealthResponse,
   type RankState,
@@ -41,6 +42,8 @@ export interface PodRowView {
 export interface GroupView {
   index: number;
   rows: PodRowView[];
+  /** The backend's verdict on the group, when it sends one. */
+  health?: GroupHealth;
 }
 
 /** Everything the grid of one role needs, derived once per response. */
@@ -127,7 +130,10 @@ export function groupRanks(response: RankHealthResponse): RoleView[] {
       counts[rank.state] = (counts[rank.state] ?? 0) + 1;
       let group = groups[groups.length - 1];
       if (!group || group.index !== rank.group) {
-        group = { index: rank.group, rows: [] };
+        const health = response.groups?.find(
+          g => g.role === role && g.group === rank.group,
+        );
+        group = { index: rank.group, rows: [], ...(health ? { health } : {}) };
         groups.push(group);
       }
       const rowKey = `${role}/${rank.group}/${rank.pod ?? ''}`;
@@ -161,6 +167,8 @@ export function groupRanks(response: RankHealthResponse): RoleView[] {
       ready: counts.healthy,
       total: ranks.length,
       gpus: 0,
+      groupsReady: 0,
+      groups: groups.length,
     };
     return {
       role,

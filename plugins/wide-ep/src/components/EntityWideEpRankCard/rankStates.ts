@@ -1,4 +1,4 @@
-import type { RankState } from '@internal/plugin-wide-ep-common';
+import type { GroupState, RankState } from '@internal/plugin-wide-ep-common';
 
 /** How each rank state is drawn: never by colour alone. */
 export const RANK_STATE_DISPLAY: Record<
@@ -33,3 +33,11 @@ export const RANK_STATES: RankState[] = [
   'unhealthy',
   'unknown',
 ];
+
+/** How a DP group's state reads above its pods, with the same glyphs. */
+export const GROUP_STATE_TEXT: Record<GroupState, string> = {
+  healthy: '✓ serving',
+  degraded: '✕ not serving',
+  starting: '↻ starting',
+  unknown: '? unknown',
+};
