@@ -50,6 +50,10 @@ tsc --noEmit -p .
 step "lint (backstage-cli repo lint)"
 backstage-cli repo lint
 
+step "config schemas (backstage-cli config:check: local+demo, local+production)"
+backstage-cli config:check --lax --config app-config.yaml --config app-config.demo.yaml
+backstage-cli config:check --lax --config app-config.yaml --config app-config.production.yaml
+
 step "unit and integration tests (jest)"
 rm -f .jest-results.json
 set +e

@@ -4,7 +4,7 @@ import { readWideEpClusters } from './readWideEpClusters';
 function config(clusters: object[], extra: object = {}) {
   return new ConfigReader({
     kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
+      serviceLocatorMethod: { type: 'singleTenant' },
       clusterLocatorMethods: [
         { type: 'catalog' },
         { type: 'config', clusters },
