@@ -37,8 +37,9 @@ export const scaffolderModuleWideEp = createBackendModule({
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
         logger: coreServices.logger,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, permissions, logger }) {
+      async init({ scaffolder, config, permissions, logger, auditor }) {
         let clusters: WideEpClusterConnector;
         try {
           const registry = ClusterRegistry.fromConfig(config);
@@ -61,7 +62,7 @@ export const scaffolderModuleWideEp = createBackendModule({
         scaffolder.addActions(
           createWideEpRenderAction(),
           createWideEpPreflightAction({ clusters, permissions }),
-          createWideEpApplyAction({ clusters, permissions }),
+          createWideEpApplyAction({ clusters, permissions, auditor }),
           createWideEpRegisterAction({
             entitiesDirectory: readEntitiesDirectory(config),
           }),

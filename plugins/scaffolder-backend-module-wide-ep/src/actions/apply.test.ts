@@ -45,6 +45,33 @@ function readyController(object: any) {
   return object;
 }
 
+/** Records audit events as `eventId: outcome` with their meta. */
+function recordingAuditor() {
+  const events: Array<{
+    eventId: string;
+    meta: any;
+    outcome?: string;
+    result?: any;
+  }> = [];
+  const auditor = {
+    createEvent: async ({ eventId, meta }: { eventId: string; meta?: any }) => {
+      const event: (typeof events)[number] = { eventId, meta };
+      events.push(event);
+      return {
+        success: async (o?: { meta?: any }) => {
+          event.outcome = 'success';
+          event.result = o?.meta;
+        },
+        fail: async (o: { error: Error }) => {
+          event.outcome = 'fail';
+          event.result = o.error.message;
+        },
+      };
+    },
+  };
+  return { auditor, events };
+}
+
 function setup(
   options: {
     client?: FakeKubeClient;
@@ -55,12 +82,14 @@ function setup(
   const client = options.client ?? new FakeKubeClient('gpu-east');
   const clusters = fakeClusters({ 'gpu-east': client });
   const permissions = fakePermissions(options.permission ?? 'ALLOW');
+  const { auditor, events } = recordingAuditor();
   const action = createWideEpApplyAction({
     clusters,
     permissions,
+    auditor,
     clock: options.clock,
   });
-  return { client, clusters, permissions, action };
+  return { client, clusters, permissions, action, auditEvents: events };
 }
 
 const outcomes = (objects: AppliedObject[]) =>
@@ -120,6 +149,48 @@ describe('wide-ep:apply', () => {
     expect(logs.all.join('\n')).not.toMatch(
       /vllm serve|leaderWorkerTemplate|token/i,
     );
+  });
+
+  it('records each real apply as an audit event with its outcome; dry runs are not recorded', async () => {
+    const { action, auditEvents } = setup();
+    await action.handler(actionContext(INPUT).ctx);
+    expect(auditEvents).toEqual([
+      {
+        eventId: 'deployment-apply',
+        meta: {
+          initiator: expect.any(String),
+          cluster: 'gpu-east',
+          namespace: 'llm-d-wide-ep',
+          name: 'wide-ep',
+          entityRef: 'component:default/wide-ep',
+          fieldManager: 'wide-ep-backstage',
+          objects: 12,
+        },
+        outcome: 'success',
+        result: { outcomes: '12 created' },
+      },
+    ]);
+
+    await action.handler(actionContext({ ...INPUT, dryRun: true }).ctx);
+    expect(auditEvents).toHaveLength(1);
+
+    const failing = setup({
+      client: new FakeKubeClient('gpu-east', {
+        fail: call =>
+          call.op === 'apply' && call.kind === 'HTTPRoute'
+            ? apiException(422, { message: 'bad route' })
+            : undefined,
+      }),
+    });
+    await expect(
+      failing.action.handler(actionContext(INPUT).ctx),
+    ).rejects.toThrow();
+    expect(failing.auditEvents).toEqual([
+      expect.objectContaining({
+        outcome: 'fail',
+        result: expect.stringContaining('bad route'),
+      }),
+    ]);
   });
 
   it('reports a second apply of the same spec as unchanged', async () => {

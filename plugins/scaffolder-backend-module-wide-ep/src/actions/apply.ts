@@ -1,4 +1,7 @@
-import type { PermissionsService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { renderDeployment } from '@internal/plugin-wide-ep-common';
@@ -27,6 +30,8 @@ export const WIDE_EP_APPLY_ACTION_ID = 'wide-ep:apply';
 export interface WideEpApplyActionOptions {
   clusters: WideEpClusterConnector;
   permissions: PermissionsService;
+  /** Records every real apply (not dry runs) as a `deployment-apply` audit event. */
+  auditor?: AuditorService;
   /** Readiness poll interval. Default 5 s. */
   waitIntervalMs?: number;
   /** Time source for the readiness wait, for tests. */
@@ -255,64 +260,89 @@ export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
         }`,
       );
 
+      // Who changed which cluster, for the platform's audit trail; dry runs
+      // change nothing and are not recorded.
+      const audit = dryRun
+        ? undefined
+        : await options.auditor?.createEvent({
+            eventId: 'deployment-apply',
+            severityLevel: 'high',
+            meta: {
+              initiator: initiatorOf(ctx),
+              cluster,
+              namespace: spec.namespace,
+              name: spec.name,
+              entityRef,
+              fieldManager: WIDE_EP_FIELD_MANAGER,
+              objects: rendered.objects.length,
+            },
+          });
       const records: AppliedObject[] = [];
       const createdEarlier: ObjectRef[] = [];
-      for (const { stage, entries } of stages) {
-        ctx.signal?.throwIfAborted();
-        const objects = entries.map(e => e.object);
-        const applyStage = async (): Promise<AppliedObject[]> => {
-          const results = await applyManifests({
-            client,
-            objects,
-            dryRun,
-            cleanupOnFailure: cleanupOnFailure && !dryRun,
-            onObject: result => logResult(ctx.logger, result),
-          });
-          if (results.some(r => r.outcome === 'failed')) {
-            if (cleanupOnFailure && !dryRun) {
-              await cleanUp(client, createdEarlier, ctx.logger);
-            }
-            assertApplySucceeded(results);
-          }
-          return results.map(toRecord);
-        };
-
-        let stageRecords: AppliedObject[];
-        try {
-          if (dryRun) {
-            // Nothing persists, so there is nothing to resume: always fresh.
-            stageRecords = await applyStage();
-          } else {
-            let ran = false;
-            stageRecords = await ctx.checkpoint({
-              key: `wide-ep.apply.${cluster}.${spec.namespace}.${spec.name}.${stage}`,
-              fn: async () => {
-                ran = true;
-                return (await applyStage()) as any;
-              },
+      try {
+        for (const { stage, entries } of stages) {
+          ctx.signal?.throwIfAborted();
+          const objects = entries.map(e => e.object);
+          const applyStage = async (): Promise<AppliedObject[]> => {
+            const results = await applyManifests({
+              client,
+              objects,
+              dryRun,
+              cleanupOnFailure: cleanupOnFailure && !dryRun,
+              onObject: result => logResult(ctx.logger, result),
             });
-            if (!ran) {
-              ctx.logger.info(
-                `stage ${stage}: already applied earlier in this task (${stageRecords.length} objects), not applied again`,
-              );
+            if (results.some(r => r.outcome === 'failed')) {
+              if (cleanupOnFailure && !dryRun) {
+                await cleanUp(client, createdEarlier, ctx.logger);
+              }
+              assertApplySucceeded(results);
             }
+            return results.map(toRecord);
+          };
+
+          let stageRecords: AppliedObject[];
+          try {
+            if (dryRun) {
+              // Nothing persists, so there is nothing to resume: always fresh.
+              stageRecords = await applyStage();
+            } else {
+              let ran = false;
+              stageRecords = await ctx.checkpoint({
+                key: `wide-ep.apply.${cluster}.${spec.namespace}.${spec.name}.${stage}`,
+                fn: async () => {
+                  ran = true;
+                  return (await applyStage()) as any;
+                },
+              });
+              if (!ran) {
+                ctx.logger.info(
+                  `stage ${stage}: already applied earlier in this task (${stageRecords.length} objects), not applied again`,
+                );
+              }
+            }
+          } catch (error) {
+            if (ctx.isDryRun && isUnreachable(error)) {
+              renderOnly(
+                `cluster "${cluster}" unreachable: ${(error as Error).message}`,
+              );
+              return;
+            }
+            throw error;
           }
-        } catch (error) {
-          if (ctx.isDryRun && isUnreachable(error)) {
-            renderOnly(
-              `cluster "${cluster}" unreachable: ${(error as Error).message}`,
-            );
-            return;
-          }
-          throw error;
+          records.push(...stageRecords);
+          createdEarlier.push(
+            ...stageRecords.filter(r => r.outcome === 'created').map(recordRef),
+          );
         }
-        records.push(...stageRecords);
-        createdEarlier.push(
-          ...stageRecords.filter(r => r.outcome === 'created').map(recordRef),
-        );
+      } catch (error) {
+        await audit?.fail({
+          error: isError(error) ? error : new Error(String(error)),
+        });
+        throw error;
       }
 
       const counts = countOutcomes(records);
+      await audit?.success({ meta: { outcomes: counts } });
       ctx.logger.info(
         `${
           dryRun ? 'Server-side dry run' : 'Apply'

@@ -6,6 +6,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
 import { createWideEpRegisterAction } from './register';
 import { registerExamples } from './register.examples';
+import { fakePermissions } from '../__testUtils__/permissions';
 
 describe('wide-ep:register', () => {
   let dir: string;
@@ -30,6 +31,39 @@ describe('wide-ep:register', () => {
       'backstage.io/kubernetes-namespace': 'llm-d-wide-ep',
       'wide-ep.backstage.io/deployment': 'wide-ep',
     });
+  });
+
+  it('asks catalog.entity.create for the initiator and writes nothing when denied', async () => {
+    const permissions = fakePermissions('DENY');
+    const ctx = createMockActionContext({ input });
+    await expect(
+      createWideEpRegisterAction({
+        entitiesDirectory: dir,
+        permissions,
+      }).handler(ctx),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /is not allowed to register component:default\/wide-ep \(permission catalog.entity.create\)$/,
+      ),
+    });
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'catalog.entity.create',
+          }),
+        },
+      ],
+      { credentials: expect.anything() },
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+
+    await createWideEpRegisterAction({
+      entitiesDirectory: dir,
+      permissions: fakePermissions('ALLOW'),
+    }).handler(createMockActionContext({ input }));
+    expect(fs.readdirSync(dir)).toHaveLength(1);
   });
 
   it('writes nothing in a dry run', async () => {

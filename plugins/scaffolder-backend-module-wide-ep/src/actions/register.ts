@@ -1,8 +1,13 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { renderDeployment } from '@internal/plugin-wide-ep-common';
 import { writeDirectoryEntity } from '@internal/plugin-wide-ep-node';
 import { entityRefOf, parseActionSpec, specInputSchema } from './specInput';
 import { registerExamples } from './register.examples';
+import { initiatorOf } from './authorizeApply';
 
 /** Action id of {@link createWideEpRegisterAction}. */
 export const WIDE_EP_REGISTER_ACTION_ID = 'wide-ep:register';
@@ -12,12 +17,16 @@ export const WIDE_EP_REGISTER_ACTION_ID = 'wide-ep:register';
  * which has no repository to point a catalog location at. The entity is
  * rendered from the same spec as the manifests and written to
  * `wideEp.catalog.entitiesDirectory`, which the wide-EP catalog module
- * provides to the catalog within seconds.
+ * provides to the catalog within seconds. The entity does not pass through
+ * the catalog API, so the action asks the catalog's own permission,
+ * `catalog.entity.create`, for the user who started the task.
  *
  * @public
  */
 export function createWideEpRegisterAction(options: {
   entitiesDirectory?: string;
+  /** When set, `catalog.entity.create` is checked for the task's initiator. */
+  permissions?: PermissionsService;
 }) {
   return createTemplateAction({
     id: WIDE_EP_REGISTER_ACTION_ID,
@@ -36,6 +45,19 @@ export function createWideEpRegisterAction(options: {
       const spec = parseActionSpec(ctx.input);
       const { entity } = renderDeployment(spec);
       const entityRef = entityRefOf(entity);
+      if (options.permissions) {
+        const [decision] = await options.permissions.authorize(
+          [{ permission: catalogEntityCreatePermission }],
+          { credentials: await ctx.getInitiatorCredentials() },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `${initiatorOf(
+              ctx,
+            )} is not allowed to register ${entityRef} (permission catalog.entity.create)`,
+          );
+        }
+      }
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would register ${entityRef}`);
       } else {
