@@ -24,5 +24,4 @@ export {
   createWideEpRegisterAction,
   WIDE_EP_REGISTER_ACTION_ID,
 } from './actions/register';
-export { preflightRequirements } from './preflight/preflightRequirements';
 export type { WideEpClusterConnector } from './types';

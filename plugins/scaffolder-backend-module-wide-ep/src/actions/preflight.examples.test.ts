@@ -7,7 +7,7 @@ import {
   fakeClusters,
 } from '../__testUtils__/fakeKubeClient';
 import { fakePermissions } from '../__testUtils__/permissions';
-import { preflightRequirements } from '../preflight/preflightRequirements';
+import { preflightRequirements } from '@internal/plugin-wide-ep-node';
 import { createWideEpPreflightAction } from './preflight';
 import { preflightExamples } from './preflight.examples';
 

@@ -12,7 +12,7 @@ import {
 } from '../__testUtils__/fakeKubeClient';
 import { fakePermissions } from '../__testUtils__/permissions';
 import { GROVE_GB200_SEED } from '@internal/plugin-wide-ep-common';
-import { preflightRequirements } from '../preflight/preflightRequirements';
+import { preflightRequirements } from '@internal/plugin-wide-ep-node';
 import { createWideEpPreflightAction } from './preflight';
 
 const SPEC: WideEpSpecInput = {

@@ -3,7 +3,7 @@ import { InputError, NotAllowedError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { renderDeployment } from '@internal/plugin-wide-ep-common';
 import { PreflightCheck, runPreflight } from '@internal/plugin-wide-ep-node';
-import { preflightRequirements } from '../preflight/preflightRequirements';
+import { preflightRequirements } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
 import { initiatorOf, isApplyAllowed } from './authorizeApply';
 import { preflightExamples } from './preflight.examples';

@@ -43,6 +43,10 @@ export {
 } from './objectRef';
 export { parseQuantity } from './parseQuantity';
 export { runPreflight } from './preflight';
+export {
+  CUSTOM_KIND_CRDS,
+  preflightRequirements,
+} from './preflightRequirements';
 export type {
   PreflightCheck,
   PreflightRequirements,

@@ -6,7 +6,7 @@ import {
 import type {
   PreflightRequirements,
   PreflightResourceRequirement,
-} from '@internal/plugin-wide-ep-node';
+} from './preflight';
 
 /**
  * CRD of every custom-resource kind the renderer can emit: `<plural>.<group>`

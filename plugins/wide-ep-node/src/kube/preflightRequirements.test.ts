@@ -7,7 +7,7 @@ import {
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
-import { isCustomResource } from '@internal/plugin-wide-ep-node';
+import { isCustomResource } from './objectRef';
 import {
   GROVE_GB200_SEED,
   LWS_H200_SEED,
