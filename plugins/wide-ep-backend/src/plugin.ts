@@ -14,6 +14,7 @@ import { readWideEpBackendConfig } from './config';
 import { RankProber, createHttpEndpointProbe } from './probe';
 import { createRouter } from './router';
 import { RankHealthService } from './service/RankHealthService';
+import { FormPreflight } from './service/FormPreflight';
 
 /**
  * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`.
@@ -76,6 +77,13 @@ export const wideEpPlugin = createBackendPlugin({
                   );
                 },
               },
+              preflight: {
+                check: async () => {
+                  throw new ServiceUnavailableError(
+                    `wide-EP clusters are not configured: ${error.message}`,
+                  );
+                },
+              },
             }),
           );
           return;
@@ -120,7 +128,12 @@ export const wideEpPlugin = createBackendPlugin({
           responseTtlMs,
         });
         httpRouter.use(
-          await createRouter({ httpAuth, rankHealth, clusters }),
+          await createRouter({
+            httpAuth,
+            rankHealth,
+            clusters,
+            preflight: FormPreflight.create({ clusters, permissions }),
+          }),
         );
         logger.info(
           `rank health serving ${clusters.names().length} cluster(s): ${

@@ -7,7 +7,9 @@ import type {
   RankHealthResponse,
   WideEpClusterInfo,
   WideEpClusterListResponse,
+  WideEpPreflightResponse,
 } from '@internal/plugin-wide-ep-common';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 
 /** Options for {@link createRouter}. @public */
 export interface RouterOptions {
@@ -17,13 +19,21 @@ export interface RouterOptions {
   };
   /** The configured clusters; throws when the configuration is unusable. */
   clusters: { list(): WideEpClusterInfo[] };
+  preflight: {
+    check(request: {
+      body: unknown;
+      credentials: BackstageCredentials;
+    }): Promise<WideEpPreflightResponse>;
+  };
 }
 
 /**
  * Routes of the wide-EP backend, mounted at `/api/wide-ep`:
  * - `GET /ranks?entityRef=<kind:namespace/name>` answers a `RankHealthResponse`;
  * - `GET /clusters` answers a `WideEpClusterListResponse` (names for the
- *   template's cluster picker, never URLs or tokens).
+ *   template's cluster picker, never URLs or tokens);
+ * - `POST /preflight` with `{ cluster, spec }` runs the read-only preflight
+ *   checks of wide-ep:preflight for the form (`WideEpPreflightResponse`).
  * Errors are thrown as `@backstage/errors` types; the error middleware
  * renders them.
  * @public
@@ -32,6 +42,17 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+  router.post('/preflight', async (req, res) => {
+    // Users only: the check runs with the backend's cluster identity on
+    // behalf of whoever may deploy.
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const body = await options.preflight.check({ body: req.body, credentials });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
   router.get('/clusters', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: WideEpClusterListResponse = { items: options.clusters.list() };

@@ -17,3 +17,29 @@ export interface WideEpClusterInfo {
 export interface WideEpClusterListResponse {
   items: WideEpClusterInfo[];
 }
+
+/** One read-only check of `POST /api/wide-ep/preflight`. @public */
+export interface WideEpPreflightCheck {
+  id: string;
+  title: string;
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  /** What to do about a warning or failure. */
+  remedy?: string;
+}
+
+/**
+ * Request of `POST /api/wide-ep/preflight`: the form's spec values and the
+ * picked cluster.
+ * @public
+ */
+export interface WideEpPreflightRequest {
+  cluster: string;
+  spec: unknown;
+}
+
+/** Response of `POST /api/wide-ep/preflight`. @public */
+export interface WideEpPreflightResponse {
+  cluster: string;
+  checks: WideEpPreflightCheck[];
+}

@@ -35,6 +35,7 @@ const plain: Entity = { ...annotated, metadata: { name: 'web' } };
 function oneDecodePodApi(): WideEpApi {
   return {
     listClusters: jest.fn(),
+    preflight: jest.fn(),
     getRankHealth: jest.fn(async () =>
       makeRankHealthResponse({
         decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },

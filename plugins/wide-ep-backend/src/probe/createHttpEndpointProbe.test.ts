@@ -1,4 +1,7 @@
-import { RankSimulator, startRankSimulator } from '@internal/wide-ep-rank-simulator';
+import {
+  RankSimulator,
+  startRankSimulator,
+} from '@internal/wide-ep-rank-simulator';
 import {
   createHttpEndpointProbe,
   EndpointProbeFn,

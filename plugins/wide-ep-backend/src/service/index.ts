@@ -5,3 +5,5 @@ export type {
 } from './RankHealthService';
 export { deploymentLocatorFor } from './deploymentLocatorFor';
 export type { ClusterNames } from './deploymentLocatorFor';
+export { FormPreflight } from './FormPreflight';
+export type { FormPreflightOptions } from './FormPreflight';

@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   RankHealthResponse,
   WideEpClusterListResponse,
+  WideEpPreflightRequest,
+  WideEpPreflightResponse,
 } from '@internal/plugin-wide-ep-common';
 
 /** Options of {@link WideEpApi.getRankHealth}. @public */
@@ -26,6 +28,15 @@ export interface WideEpApi {
   listClusters(options?: {
     signal?: AbortSignal;
   }): Promise<WideEpClusterListResponse>;
+
+  /**
+   * The read-only preflight checks of a spec on a cluster (needs
+   * `wide-ep.deployment.apply`). Rejects with a `ResponseError`.
+   */
+  preflight(
+    request: WideEpPreflightRequest,
+    options?: { signal?: AbortSignal },
+  ): Promise<WideEpPreflightResponse>;
 }
 
 /** @public */

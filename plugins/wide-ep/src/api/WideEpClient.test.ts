@@ -64,4 +64,27 @@ describe('WideEpClient', () => {
       { signal: undefined },
     );
   });
+
+  it('posts the spec and cluster for the preflight checks', async () => {
+    const body = { cluster: 'gpu-east', checks: [] };
+    const fetch = jest.fn(
+      async (_url: string | URL | Request, _init?: RequestInit) =>
+        jsonResponse(200, body),
+    );
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+
+    await expect(
+      client.preflight({ cluster: 'gpu-east', spec: { name: 'x' } }),
+    ).resolves.toEqual(body);
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backstage:7007/api/wide-ep/preflight');
+    expect(init).toMatchObject({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(JSON.parse(init!.body as string)).toEqual({
+      cluster: 'gpu-east',
+      spec: { name: 'x' },
+    });
+  });
 });

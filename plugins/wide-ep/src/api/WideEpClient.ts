@@ -3,6 +3,8 @@ import { ResponseError } from '@backstage/errors';
 import type {
   RankHealthResponse,
   WideEpClusterListResponse,
+  WideEpPreflightRequest,
+  WideEpPreflightResponse,
 } from '@internal/plugin-wide-ep-common';
 import type { GetRankHealthOptions, WideEpApi } from './WideEpApi';
 
@@ -47,5 +49,22 @@ export class WideEpClient implements WideEpApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as WideEpClusterListResponse;
+  }
+
+  async preflight(
+    request: WideEpPreflightRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<WideEpPreflightResponse> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('wide-ep');
+    const response = await this.#fetchApi.fetch(`${baseUrl}/preflight`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as WideEpPreflightResponse;
   }
 }

@@ -4,17 +4,29 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
-import type { WideEpClusterInfo } from '@internal/plugin-wide-ep-common';
+import {
+  LWS_H200_SEED,
+  type WideEpClusterInfo,
+} from '@internal/plugin-wide-ep-common';
 import { wideEpApiRef, type WideEpApi } from '../../api';
 import { ClusterPickerField } from './ClusterPickerField';
 
 function renderPicker(
   listClusters: WideEpApi['listClusters'],
   formData?: string,
+  options: {
+    preflight?: WideEpApi['preflight'];
+    allFormData?: Record<string, unknown>;
+  } = {},
 ) {
   const onChange = jest.fn();
+  const preflight = jest.fn(
+    options.preflight ??
+      (async ({ cluster }: { cluster: string }) => ({ cluster, checks: [] })),
+  );
   const props = {
     formData,
+    formContext: { formData: options.allFormData ?? {} },
     onChange,
     schema: {
       type: 'string',
@@ -28,13 +40,13 @@ function renderPicker(
     disabled: false,
     readonly: false,
   } as any;
-  const api: WideEpApi = { listClusters, getRankHealth: jest.fn() };
+  const api: WideEpApi = { listClusters, getRankHealth: jest.fn(), preflight };
   renderInTestApp(
     <TestApiProvider apis={[[wideEpApiRef, api]]}>
       <ClusterPickerField {...props} />
     </TestApiProvider>,
   );
-  return { onChange };
+  return { onChange, preflight };
 }
 
 const clusters = (items: WideEpClusterInfo[]) => async () => ({ items });
@@ -120,5 +132,80 @@ describe('ClusterPickerField', () => {
     expect(input).toBeEnabled();
     await userEvent.type(input, 'x');
     expect(onChange).toHaveBeenLastCalledWith('x');
+  });
+
+  it('shows the preflight checks of the form spec on the picked cluster, with remedies', async () => {
+    const { preflight } = renderPicker(
+      clusters([{ name: 'gpu-east', usable: true }]),
+      'gpu-east',
+      {
+        allFormData: {
+          ...LWS_H200_SEED,
+          rollout: 'apply',
+          cluster: 'gpu-east',
+          repoUrl: '',
+        },
+        preflight: async ({ cluster }) => ({
+          cluster,
+          checks: [
+            {
+              id: 'crd:leaderworkersets.leaderworkerset.x-k8s.io',
+              title: 'CRD leaderworkersets.leaderworkerset.x-k8s.io',
+              status: 'pass',
+              message: 'established; serves v1',
+            },
+            {
+              id: 'resource:nvidia.com/gpu',
+              title: 'Allocatable nvidia.com/gpu',
+              status: 'fail',
+              message:
+                'need 3 pods × 8 nvidia.com/gpu; 1 of 4 schedulable nodes fit',
+              remedy: 'add GPU nodes or lower the replicas',
+            },
+          ],
+        }),
+      },
+    );
+    const checks = await screen.findByRole('region', {
+      name: 'Checks on cluster gpu-east',
+    });
+    expect(checks).toHaveTextContent(
+      "1 of 2 checks fail on gpu-east: the task's preflight step will stop before applying anything unless they are fixed.",
+    );
+    expect(checks).toHaveTextContent(
+      'Allocatable nvidia.com/gpu: need 3 pods × 8 nvidia.com/gpu; 1 of 4 schedulable nodes fit (add GPU nodes or lower the replicas)',
+    );
+    expect(within(checks).getByLabelText('fail')).toHaveTextContent('✕');
+    // Only the spec fields go to the backend, not rollout or repoUrl.
+    expect(preflight).toHaveBeenCalledTimes(1);
+    const [request] = preflight.mock.calls[0];
+    expect(request.cluster).toBe('gpu-east');
+    expect(Object.keys(request.spec as object).sort()).toEqual(
+      [
+        'clusterProvider',
+        'decode',
+        'gateway',
+        'hardware',
+        'model',
+        'name',
+        'namespace',
+        'orchestrator',
+        'prefill',
+        'rankPorts',
+      ].sort(),
+    );
+  });
+
+  it('says why the cluster could not be checked', async () => {
+    renderPicker(clusters([{ name: 'gpu-east', usable: true }]), 'gpu-east', {
+      preflight: async () => {
+        throw new Error('permission wide-ep.deployment.apply denied');
+      },
+    });
+    expect(
+      await screen.findByText(
+        'Could not check cluster gpu-east: permission wide-ep.deployment.apply denied',
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -6,6 +6,8 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import type { WideEpClusterInfo } from '@internal/plugin-wide-ep-common';
 import { wideEpApiRef } from '../../api';
 import { errorMessage } from '../EntityWideEpRankCard/format';
+import { specFormValues } from '../TopologyPreviewField/analyseTopologyForm';
+import { ClusterChecks } from './ClusterChecks';
 
 type Clusters =
   | { status: 'loading' }
@@ -23,7 +25,8 @@ function optionText({ name, title }: WideEpClusterInfo): string {
  * configured with, by name (the backend keeps URLs and tokens). Clusters
  * wide-EP cannot use are listed disabled with the reason. When there is
  * exactly one usable cluster it is chosen. If the list cannot be loaded, the
- * field falls back to typing a name and says why.
+ * field falls back to typing a name and says why. Under a usable pick it
+ * shows the preflight checks of the form's spec on that cluster.
  */
 export function ClusterPickerField(
   props: FieldExtensionComponentProps<string>,
@@ -36,7 +39,12 @@ export function ClusterPickerField(
     schema,
     idSchema,
     disabled,
+    formContext,
+    registry,
   } = props;
+  const allData = (formContext?.formData ?? registry?.formContext?.formData) as
+    | Record<string, unknown>
+    | undefined;
   const api = useApi(wideEpApiRef);
   const [clusters, setClusters] = useState<Clusters>({ status: 'loading' });
 
@@ -92,40 +100,46 @@ export function ClusterPickerField(
 
   const unknownValue =
     formData && !clusters.items.some(c => c.name === formData);
+  const picked = usable.find(c => c.name === formData);
   return (
-    <TextField
-      id={id}
-      select
-      label={label}
-      value={formData ?? ''}
-      onChange={event => onChange(event.target.value || undefined)}
-      required={required}
-      disabled={disabled}
-      error={hasError || usable.length === 0}
-      margin="normal"
-      fullWidth
-      helperText={
-        usable.length === 0
-          ? 'No cluster is configured for wide-EP: add one with authProvider serviceAccount under kubernetes.clusterLocatorMethods.'
-          : schema.description
-      }
-    >
-      {unknownValue && (
-        <MenuItem value={formData} disabled>
-          {formData} (not configured)
-        </MenuItem>
+    <>
+      <TextField
+        id={id}
+        select
+        label={label}
+        value={formData ?? ''}
+        onChange={event => onChange(event.target.value || undefined)}
+        required={required}
+        disabled={disabled}
+        error={hasError || usable.length === 0}
+        margin="normal"
+        fullWidth
+        helperText={
+          usable.length === 0
+            ? 'No cluster is configured for wide-EP: add one with authProvider serviceAccount under kubernetes.clusterLocatorMethods.'
+            : schema.description
+        }
+      >
+        {unknownValue && (
+          <MenuItem value={formData} disabled>
+            {formData} (not configured)
+          </MenuItem>
+        )}
+        {clusters.items.map(cluster => (
+          <MenuItem
+            key={cluster.name}
+            value={cluster.name}
+            disabled={!cluster.usable}
+          >
+            {cluster.usable
+              ? optionText(cluster)
+              : `${optionText(cluster)}: cannot be used (${cluster.reason})`}
+          </MenuItem>
+        ))}
+      </TextField>
+      {picked && (
+        <ClusterChecks cluster={picked.name} spec={specFormValues(allData)} />
       )}
-      {clusters.items.map(cluster => (
-        <MenuItem
-          key={cluster.name}
-          value={cluster.name}
-          disabled={!cluster.usable}
-        >
-          {cluster.usable
-            ? optionText(cluster)
-            : `${optionText(cluster)}: cannot be used (${cluster.reason})`}
-        </MenuItem>
-      ))}
-    </TextField>
+    </>
   );
 }

@@ -49,7 +49,7 @@ function apiReturning(
       return r;
     });
   }
-  return { getRankHealth, listClusters: jest.fn() };
+  return { getRankHealth, listClusters: jest.fn(), preflight: jest.fn() };
 }
 
 async function responseError(
@@ -305,6 +305,7 @@ describe('EntityWideEpRankCard', () => {
     const api: jest.Mocked<WideEpApi> = {
       getRankHealth: jest.fn(async _options => response),
       listClusters: jest.fn(),
+      preflight: jest.fn(),
     };
     const hidden = jest.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     try {

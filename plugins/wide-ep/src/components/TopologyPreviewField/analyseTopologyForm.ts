@@ -26,6 +26,18 @@ export const SPEC_FORM_KEYS = [
   'eplb',
 ] as const;
 
+/** The spec fields of the whole form's data that are filled in. */
+export function specFormValues(
+  formData: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of SPEC_FORM_KEYS) {
+    const value = formData?.[key];
+    if (!isBlank(value)) values[key] = value;
+  }
+  return values;
+}
+
 /** Used while the form has no name or namespace yet, so a partial form previews. */
 export const PREVIEW_DEFAULTS = {
   name: 'wide-ep',
@@ -84,15 +96,8 @@ export function specInputFromFormData(
   input: Record<string, unknown>;
   provided: Set<string>;
 } {
-  const input: Record<string, unknown> = {};
-  const provided = new Set<string>();
-  for (const key of SPEC_FORM_KEYS) {
-    const value = formData?.[key];
-    if (!isBlank(value)) {
-      input[key] = value;
-      provided.add(key);
-    }
-  }
+  const input = specFormValues(formData);
+  const provided = new Set(Object.keys(input));
   for (const [key, value] of Object.entries(PREVIEW_DEFAULTS)) {
     if (!provided.has(key)) input[key] = value;
   }
