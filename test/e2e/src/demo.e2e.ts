@@ -163,6 +163,13 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
       expect(preview.afterGateway).toMatch(
         new RegExp(`Total GPUs\\s+${scenario.totalGpus}\\b`),
       );
+      // The demo cluster has the CRDs the variant needs, so those checks pass.
+      expect(preview.clusterChecks).toMatch(
+        /checks? (fail|pass) on local-demo/,
+      );
+      expect(preview.clusterChecks).toMatch(
+        /✓\s*CRD inferencepools\.inference\.networking\.k8s\.io/,
+      );
       if (
         scenario.id.startsWith('gb200') &&
         process.env.WIDE_EP_E2E_DOCS_IMAGES === '1'
@@ -171,6 +178,10 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
         fs.copyFileSync(
           path.join(ARTIFACTS_DIR, `${scenario.id}-form-orchestrator.png`),
           path.join(DOCS_IMAGES, 'wide-ep-template-form.png'),
+        );
+        fs.copyFileSync(
+          path.join(ARTIFACTS_DIR, `${scenario.id}-form-rollout.png`),
+          path.join(DOCS_IMAGES, 'wide-ep-cluster-checks.png'),
         );
       }
     }),

@@ -155,6 +155,7 @@ export async function fillTemplate(
   afterHardware: string;
   afterOrchestrator: string;
   afterGateway: string;
+  clusterChecks: string;
 }> {
   await openSignedIn(page, '/create');
   const card = page
@@ -210,12 +211,19 @@ export async function fillTemplate(
   await pick(page, 'root_rollout', /^Apply to a cluster now/);
   // The picker lists the backend's clusters; the demo's is the only one.
   await pick(page, 'root_cluster', /^local-demo \(simulated GPUs\)$/);
+  // The picker runs the preflight checks of this spec on the demo cluster.
+  const checks = page.getByRole('region', {
+    name: 'Checks on cluster local-demo',
+  });
+  await checks.waitFor({ timeout: 30_000 });
+  const clusterChecks = await checks.innerText();
+  await shot('form-rollout.png');
   await next(page, 'Review');
   await page
     .getByRole('button', { name: 'Create', exact: true })
     .waitFor({ timeout: 30_000 });
   await shot('form-review.png');
-  return { afterHardware, afterOrchestrator, afterGateway };
+  return { afterHardware, afterOrchestrator, afterGateway, clusterChecks };
 }
 
 /** A guest token for the backend API (as the README's curl does). */

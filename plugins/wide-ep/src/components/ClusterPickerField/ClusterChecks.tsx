@@ -86,12 +86,15 @@ export function ClusterChecks(props: {
     );
   }
   const failed = state.checks.filter(c => c.status === 'fail').length;
+  const warned = state.checks.filter(c => c.status === 'warn').length;
   return (
     <section aria-label={label}>
       <Typography variant="body2" role="status">
         {failed
           ? `${failed} of ${state.checks.length} checks fail on ${cluster}: the task's preflight step will stop before applying anything unless they are fixed.`
-          : `All ${state.checks.length} checks pass on ${cluster} (warnings below, if any).`}
+          : `All ${state.checks.length} checks pass on ${cluster}${
+              warned ? `, ${warned} with a warning` : ''
+            }.`}
       </Typography>
       <ul className={classes.list}>
         {state.checks.map(check => (
