@@ -167,6 +167,9 @@ describe('RankHealthService', () => {
     expect(watched).toEqual([
       `prod llm-d-wide-ep ${POD_SELECTOR}`,
       'prod llm-d-wide-ep LeaderWorkerSet wide-ep.backstage.io/deployment=wide-ep',
+      'prod llm-d-wide-ep InferencePool wide-ep.backstage.io/deployment=wide-ep',
+      'prod llm-d-wide-ep Gateway wide-ep.backstage.io/deployment=wide-ep',
+      'prod llm-d-wide-ep HTTPRoute wide-ep.backstage.io/deployment=wide-ep',
     ]);
     await watchCache.stop();
   });

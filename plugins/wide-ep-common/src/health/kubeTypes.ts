@@ -198,9 +198,44 @@ export interface HealthComputeDomain {
   };
 }
 
+/** Per-parent route status of Gateway API and InferencePool objects. @public */
+export interface HealthParentStatus {
+  parentRef?: { kind?: string; name?: string; group?: string };
+  controllerName?: string;
+  conditions?: HealthCondition[];
+}
+
+/** `inference.networking.k8s.io/v1` InferencePool (rank-health.md §5). @public */
+export interface HealthInferencePool {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: HealthObjectMeta;
+  status?: { parents?: HealthParentStatus[] };
+}
+
+/** `gateway.networking.k8s.io/v1` Gateway (rank-health.md §5). @public */
+export interface HealthGateway {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: HealthObjectMeta;
+  spec?: { gatewayClassName?: string };
+  status?: {
+    conditions?: HealthCondition[];
+    addresses?: { type?: string; value?: string }[];
+  };
+}
+
+/** `gateway.networking.k8s.io/v1` HTTPRoute (rank-health.md §5). @public */
+export interface HealthHTTPRoute {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: HealthObjectMeta;
+  status?: { parents?: HealthParentStatus[] };
+}
+
 /**
  * Everything the watch cache holds for one deployment: the input of
- * {@link deriveRankHealth}.
+ * {@link deriveRankHealth}. The gateway-side kinds only add conditions.
  * @public
  */
 export interface DeploymentObjects {
@@ -210,4 +245,7 @@ export interface DeploymentObjects {
   podCliques: HealthPodClique[];
   podCliqueScalingGroups: HealthPodCliqueScalingGroup[];
   computeDomains: HealthComputeDomain[];
+  inferencePools?: HealthInferencePool[];
+  gateways?: HealthGateway[];
+  httpRoutes?: HealthHTTPRoute[];
 }

@@ -88,4 +88,76 @@ describe('workloadConditions', () => {
       { type: 'Ready', status: 'Unknown', message: '0/4 nodes Ready', source: 'ComputeDomain/b' },
     ]);
   });
+
+  it('gateway side: Gateway conditions with its address, route and pool conditions per parent; no controller is named', () => {
+    const gatewayRef = { kind: 'Gateway', name: 'wide-ep-inference-gateway' };
+    const conditions = workloadConditions({
+      ...none,
+      gateways: [
+        {
+          metadata: { name: 'wide-ep-inference-gateway' },
+          spec: { gatewayClassName: 'istio' },
+          status: {
+            addresses: [{ type: 'IPAddress', value: '10.0.0.7' }],
+            conditions: [
+              { type: 'Accepted', status: 'True', reason: 'Accepted' },
+              { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Resource programmed' },
+            ],
+          },
+        },
+        { metadata: { name: 'other' }, spec: { gatewayClassName: 'kgateway' } },
+      ],
+      httpRoutes: [
+        {
+          metadata: { name: 'wide-ep-route' },
+          status: {
+            parents: [
+              {
+                parentRef: gatewayRef,
+                conditions: [
+                  { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: 'InferencePool wide-ep-infpool not found' },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      inferencePools: [
+        {
+          metadata: { name: 'wide-ep-infpool' },
+          status: { parents: [{ parentRef: gatewayRef, conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted' }] }] },
+        },
+      ],
+    });
+    expect(conditions).toEqual([
+      {
+        type: 'Programmed',
+        status: 'Unknown',
+        reason: 'NoStatus',
+        message: 'no controller has reported on it yet: is a controller for GatewayClass kgateway running?',
+        source: 'Gateway/other',
+      },
+      { type: 'Accepted', status: 'True', reason: 'Accepted', source: 'Gateway/wide-ep-inference-gateway' },
+      {
+        type: 'Programmed',
+        status: 'True',
+        reason: 'Programmed',
+        message: 'Resource programmed; address 10.0.0.7',
+        source: 'Gateway/wide-ep-inference-gateway',
+      },
+      {
+        type: 'ResolvedRefs',
+        status: 'False',
+        reason: 'BackendNotFound',
+        message: 'InferencePool wide-ep-infpool not found',
+        source: 'HTTPRoute/wide-ep-route (parent Gateway/wide-ep-inference-gateway)',
+      },
+      {
+        type: 'Accepted',
+        status: 'True',
+        reason: 'Accepted',
+        source: 'InferencePool/wide-ep-infpool (parent Gateway/wide-ep-inference-gateway)',
+      },
+    ]);
+  });
 });

@@ -1,12 +1,15 @@
 import type { DeploymentCondition } from './types';
-import type { DeploymentObjects, HealthCondition } from './kubeTypes';
+import type { DeploymentObjects, HealthCondition, HealthParentStatus } from './kubeTypes';
 
 /**
  * Aggregate conditions of a deployment: the operators' own conditions,
  * copied verbatim, plus one readiness count per object, because LWS and
  * Grove conditions alone do not say "all ranks up" (rank-health.md §2.3,
  * §3.4: `MinAvailableBreached=False` is lenient) and the Kubernetes plugin
- * ignores custom-resource conditions (backstage/backstage #30198).
+ * ignores custom-resource conditions (backstage/backstage #30198). Then the
+ * gateway side (rank-health.md §5): the Gateway's own conditions and address,
+ * and the per-parent conditions of the HTTPRoute and InferencePool, since
+ * ranks can all be healthy while no request reaches them.
  * @public
  */
 export function workloadConditions(objects: Omit<DeploymentObjects, 'pods'>): DeploymentCondition[] {
@@ -67,7 +70,42 @@ export function workloadConditions(objects: Omit<DeploymentObjects, 'pods'>): De
       source: `ComputeDomain/${cd.metadata?.name}`,
     });
   }
+  for (const gw of byName(objects.gateways ?? [])) {
+    const source = `Gateway/${gw.metadata?.name}`;
+    const conditions = gw.status?.conditions ?? [];
+    if (!conditions.some(c => c.type === 'Programmed')) {
+      out.push({
+        type: 'Programmed',
+        status: 'Unknown',
+        reason: 'NoStatus',
+        message: `no controller has reported on it yet: is a controller for GatewayClass ${gw.spec?.gatewayClassName ?? '?'} running?`,
+        source,
+      });
+    }
+    const addresses = (gw.status?.addresses ?? []).map(a => a.value).filter(Boolean);
+    out.push(
+      ...copy(conditions, source).map(c =>
+        c.type === 'Programmed' && c.status === 'True' && addresses.length
+          ? { ...c, message: `${c.message ? `${c.message}; ` : ''}address ${addresses.join(', ')}` }
+          : c,
+      ),
+    );
+  }
+  for (const route of byName(objects.httpRoutes ?? [])) {
+    out.push(...parentConditions(route.status?.parents, `HTTPRoute/${route.metadata?.name}`));
+  }
+  for (const pool of byName(objects.inferencePools ?? [])) {
+    out.push(...parentConditions(pool.status?.parents, `InferencePool/${pool.metadata?.name}`));
+  }
   return out;
+}
+
+/** Route-style status: one condition set per parent (Gateway), named after it. */
+function parentConditions(parents: HealthParentStatus[] | undefined, source: string): DeploymentCondition[] {
+  return (parents ?? []).flatMap(parent => {
+    const name = parent.parentRef?.name;
+    return copy(parent.conditions, name ? `${source} (parent ${parent.parentRef?.kind ?? 'Gateway'}/${name})` : source);
+  });
 }
 
 function computeDomainStatus(status: string | undefined): DeploymentCondition['status'] {

@@ -48,6 +48,9 @@ describe('deploymentWatchKeys', () => {
       leaderWorkerSets:
         'LeaderWorkerSet wide-ep.backstage.io/deployment=wide-ep',
       computeDomains: 'ComputeDomain wide-ep.backstage.io/deployment=wide-ep',
+      inferencePools: 'InferencePool wide-ep.backstage.io/deployment=wide-ep',
+      gateways: 'Gateway wide-ep.backstage.io/deployment=wide-ep',
+      httpRoutes: 'HTTPRoute wide-ep.backstage.io/deployment=wide-ep',
     });
   });
 
@@ -67,6 +70,9 @@ describe('deploymentWatchKeys', () => {
       podCliqueScalingGroups:
         'PodCliqueScalingGroup app.kubernetes.io/part-of=wide-ep',
       computeDomains: 'ComputeDomain app.kubernetes.io/part-of=wide-ep',
+      inferencePools: 'InferencePool wide-ep.backstage.io/deployment=wide-ep',
+      gateways: 'Gateway wide-ep.backstage.io/deployment=wide-ep',
+      httpRoutes: 'HTTPRoute wide-ep.backstage.io/deployment=wide-ep',
     });
   });
 
@@ -119,13 +125,12 @@ describe('readDeploymentObjects', () => {
     const r = await readDeploymentObjects(cache, LWS);
     expect(r.observedAt).toBeLessThanOrEqual(clock.now());
     expect(r.observedAt).toBeGreaterThanOrEqual(syncedAt);
-    expect(r.staleReason).toBe(
-      `cluster "prod" could not be reached (ECONNREFUSED) while trying to list Pod objects in namespace "llm-d" (since ${new Date(
-        clock.now(),
-      ).toISOString()}); ` +
-        `cluster "prod" could not be reached (ECONNREFUSED) while trying to list LeaderWorkerSet objects in namespace "llm-d" (since ${new Date(
-          clock.now(),
-        ).toISOString()})`,
+    const at = new Date(clock.now()).toISOString();
+    expect(r.staleReason?.split('; ')).toEqual(
+      ['Pod', 'LeaderWorkerSet', 'InferencePool', 'Gateway', 'HTTPRoute'].map(
+        kind =>
+          `cluster "prod" could not be reached (ECONNREFUSED) while trying to list ${kind} objects in namespace "llm-d" (since ${at})`,
+      ),
     );
     await cache.stop();
   });
@@ -147,6 +152,23 @@ describe('readDeploymentObjects', () => {
           'cluster "prod" does not serve ComputeDomain (resource.nvidia.com/v1beta1); its CRD may not be installed',
         source: 'ComputeDomain/*',
       },
+    ]);
+    await cache.stop();
+  });
+
+  it('a cluster without the Gateway API is fine (gateway: none); a missing InferencePool CRD is not', async () => {
+    const { cluster, cache } = setup();
+    const notFound = () =>
+      Object.assign(new Error('Not Found'), { code: 404, body: '' });
+    for (const kind of ['Gateway', 'HTTPRoute', 'InferencePool'])
+      cluster.failKind.set(kind, notFound());
+    const r = await readDeploymentObjects(cache, LWS);
+    expect(r.conditions).toEqual([
+      expect.objectContaining({
+        type: 'Watched',
+        reason: 'NotServed',
+        source: 'InferencePool/*',
+      }),
     ]);
     await cache.stop();
   });

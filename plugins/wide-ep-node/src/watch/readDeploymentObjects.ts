@@ -44,8 +44,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * pick a deployment but cannot widen a selector.
  *
  * @remarks
- * Pods, LeaderWorkerSets, PodCliqueSets and the explicit ComputeDomain
- * carry the generator's deployment label; PodCliques, scaling groups and
+ * Pods, LeaderWorkerSets, PodCliqueSets, the explicit ComputeDomain, the
+ * InferencePool, Gateway and HTTPRoute carry the generator's deployment label; PodCliques, scaling groups and
  * Grove's auto-MNNVL ComputeDomains carry `app.kubernetes.io/part-of=<pcs>`,
  * and the generator names the PodCliqueSet after the deployment.
  *
@@ -102,8 +102,33 @@ export function deploymentWatchKeys(
       labelSelector: locator.orchestrator === 'lws' ? byDeployment : partOf,
     };
   }
+  keys.inferencePools = {
+    ...base,
+    kind: WATCHED_KINDS.inferencePool,
+    labelSelector: byDeployment,
+  };
+  keys.gateways = {
+    ...base,
+    kind: WATCHED_KINDS.gateway,
+    labelSelector: byDeployment,
+  };
+  keys.httpRoutes = {
+    ...base,
+    kind: WATCHED_KINDS.httpRoute,
+    labelSelector: byDeployment,
+  };
   return keys;
 }
+
+/**
+ * Kinds a deployment may legitimately lack the CRD for: a deployment
+ * rendered with `gateway: none` has no Gateway or HTTPRoute, and its cluster
+ * may not serve the Gateway API at all.
+ */
+const OPTIONAL_KINDS: ReadonlySet<keyof DeploymentObjects> = new Set([
+  'gateways',
+  'httpRoutes',
+]);
 
 /**
  * Reads a deployment's objects from the shared watch cache.
@@ -132,6 +157,9 @@ export async function readDeploymentObjects(
     podCliques: [],
     podCliqueScalingGroups: [],
     computeDomains: [],
+    inferencePools: [],
+    gateways: [],
+    httpRoutes: [],
   };
   const conditions: DeploymentCondition[] = [];
   const stale: string[] = [];
@@ -143,6 +171,7 @@ export async function readDeploymentObjects(
       observedAt = Math.min(observedAt, snapshot.syncedAt);
     const problem = snapshot.problem;
     if (!problem) continue;
+    if (problem.reason === 'notServed' && OPTIONAL_KINDS.has(field)) continue;
     if (problem.reason === 'forbidden' || problem.reason === 'notServed') {
       conditions.push({
         type: 'Watched',

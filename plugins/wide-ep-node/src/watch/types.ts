@@ -9,7 +9,7 @@ export interface WatchedKind {
   plural: string;
 }
 
-/** The kinds rank health watches (rank-health.md §2–§4). @public */
+/** The kinds rank health watches (rank-health.md §2–§5). @public */
 export const WATCHED_KINDS = {
   pod: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
   leaderWorkerSet: {
@@ -36,6 +36,21 @@ export const WATCHED_KINDS = {
     apiVersion: 'resource.nvidia.com/v1beta1',
     kind: 'ComputeDomain',
     plural: 'computedomains',
+  },
+  inferencePool: {
+    apiVersion: 'inference.networking.k8s.io/v1',
+    kind: 'InferencePool',
+    plural: 'inferencepools',
+  },
+  gateway: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    plural: 'gateways',
+  },
+  httpRoute: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
   },
 } as const satisfies Record<string, WatchedKind>;
 
