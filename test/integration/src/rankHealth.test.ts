@@ -11,12 +11,23 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { RankHealthResponse, parseSpec, renderDeployment } from '@internal/plugin-wide-ep-common';
+import {
+  RankHealthResponse,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
 import { unschedulableStatus } from '@internal/plugin-wide-ep-common/testUtils';
 import wideEpBackend from '@internal/plugin-wide-ep-backend';
 // The simulator is test infrastructure, not a workspace package.
-import { ApiServerProxy, startApiServerProxy } from '@internal/wide-ep-rank-simulator';
-import { PlayedDeployment, playOperators, putPod } from '@internal/wide-ep-rank-simulator';
+import {
+  ApiServerProxy,
+  startApiServerProxy,
+} from '@internal/wide-ep-rank-simulator';
+import {
+  PlayedDeployment,
+  playOperators,
+  putPod,
+} from '@internal/wide-ep-rank-simulator';
 import { connect, createNamespace } from './testCluster';
 
 jest.setTimeout(120_000);
@@ -33,21 +44,33 @@ let deployment: PlayedDeployment;
 let server: Parameters<typeof request>[0];
 let stopBackend: () => Promise<void>;
 
-const get = () => request(server).get(`/api/wide-ep/ranks?entityRef=${encodeURIComponent(ENTITY_REF)}`);
+const get = () =>
+  request(server).get(
+    `/api/wide-ep/ranks?entityRef=${encodeURIComponent(ENTITY_REF)}`,
+  );
 
 async function ranksNow(): Promise<RankHealthResponse> {
   const res = await get();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body.error)}`);
+  if (res.status !== 200)
+    throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body.error)}`);
   return res.body;
 }
 
 /** Polls until `predicate` holds; returns the matching response and how long it took. */
-async function waitFor(predicate: (r: RankHealthResponse) => boolean, timeoutMs = 15_000) {
+async function waitFor(
+  predicate: (r: RankHealthResponse) => boolean,
+  timeoutMs = 15_000,
+) {
   const start = Date.now();
   for (;;) {
     const body = await ranksNow();
     if (predicate(body)) return { body, elapsedMs: Date.now() - start };
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms; last: ${JSON.stringify(body).slice(0, 2000)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(
+        `condition not met in ${timeoutMs} ms; last: ${JSON.stringify(
+          body,
+        ).slice(0, 2000)}`,
+      );
     await new Promise(r => setTimeout(r, 100));
   }
 }
@@ -81,7 +104,9 @@ beforeAll(async () => {
   });
 
   const cluster = kubeConfig.getCurrentCluster()!;
-  const ca = cluster.caData ? Buffer.from(cluster.caData, 'base64') : fs.readFileSync(cluster.caFile!);
+  const ca = cluster.caData
+    ? Buffer.from(cluster.caData, 'base64')
+    : fs.readFileSync(cluster.caFile!);
   proxy = await startApiServerProxy({ target: cluster.server, ca });
 
   const backend = await startTestBackend({
@@ -106,7 +131,12 @@ beforeAll(async () => {
               },
             ],
           },
-          wideEp: { rankHealth: { freshnessMs: FRESHNESS_MS, probeTimeoutMs: PROBE_TIMEOUT_MS } },
+          wideEp: {
+            rankHealth: {
+              freshnessMs: FRESHNESS_MS,
+              probeTimeoutMs: PROBE_TIMEOUT_MS,
+            },
+          },
         },
       }),
       catalogServiceMock.factory({ entities: [rendered.entity as Entity] }),
@@ -124,7 +154,10 @@ afterAll(async () => {
 
 describe('rank health against a real kube-apiserver', () => {
   it('all ranks healthy, with per-rank metrics from each rank port', async () => {
-    const { body } = await waitFor(r => r.ranks.length === 24 && r.ranks.every(k => k.state === 'healthy'));
+    const { body } = await waitFor(
+      r => r.ranks.length === 24 && r.ranks.every(k => k.state === 'healthy'),
+    );
+    expect(body.staleReason).toBeUndefined();
     expect(body).toMatchObject({
       entityRef: ENTITY_REF,
       cluster: 'it',
@@ -137,11 +170,24 @@ describe('rank health against a real kube-apiserver', () => {
     });
     expect(body.conditions).toEqual(
       expect.arrayContaining([
-        { type: 'GroupsReady', status: 'True', message: '1/1 groups ready', source: 'LeaderWorkerSet/wide-ep-decode' },
-        { type: 'Available', status: 'True', reason: 'AllGroupsReady', message: 'All replicas are ready', source: 'LeaderWorkerSet/wide-ep-decode' },
+        {
+          type: 'GroupsReady',
+          status: 'True',
+          message: '1/1 groups ready',
+          source: 'LeaderWorkerSet/wide-ep-decode',
+        },
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'AllGroupsReady',
+          message: 'All replicas are ready',
+          source: 'LeaderWorkerSet/wide-ep-decode',
+        },
       ]),
     );
-    const rank12 = body.ranks.find(r => r.role === 'decode' && r.globalRank === 12)!;
+    const rank12 = body.ranks.find(
+      r => r.role === 'decode' && r.globalRank === 12,
+    )!;
     expect(rank12).toEqual({
       role: 'decode',
       group: 0,
@@ -165,14 +211,25 @@ describe('rank health against a real kube-apiserver', () => {
     sim.rank(10).fail(503);
     sim.rank(11).hang();
     const { body, elapsedMs } = await waitFor(r =>
-      [9, 10, 11].every(g => r.ranks.find(k => k.role === 'decode' && k.globalRank === g)!.state === 'unhealthy'),
+      [9, 10, 11].every(
+        g =>
+          r.ranks.find(k => k.role === 'decode' && k.globalRank === g)!
+            .state === 'unhealthy',
+      ),
     );
     // Served data is never older than the freshness window, plus one probe (the hung rank's timeout) and a poll.
-    expect(elapsedMs).toBeLessThanOrEqual(FRESHNESS_MS + PROBE_TIMEOUT_MS + 1_000);
-    const decode = (g: number) => body.ranks.find(k => k.role === 'decode' && k.globalRank === g)!;
-    expect(decode(9).reason).toBe(`connection refused on ${ip}:8201: the vLLM API server is not listening`);
+    expect(elapsedMs).toBeLessThanOrEqual(
+      FRESHNESS_MS + PROBE_TIMEOUT_MS + 1_000,
+    );
+    const decode = (g: number) =>
+      body.ranks.find(k => k.role === 'decode' && k.globalRank === g)!;
+    expect(decode(9).reason).toBe(
+      `connection refused on ${ip}:8201: the vLLM API server is not listening`,
+    );
     expect(decode(10).reason).toBe(`/health returned 503 on ${ip}:8202`);
-    expect(decode(11).reason).toBe(`probe timed out after ${PROBE_TIMEOUT_MS} ms on ${ip}:8203`);
+    expect(decode(11).reason).toBe(
+      `probe timed out after ${PROBE_TIMEOUT_MS} ms on ${ip}:8203`,
+    );
     expect(decode(8).state).toBe('healthy');
     expect(body.summary.decode.ready).toBe(13);
 
@@ -181,21 +238,45 @@ describe('rank health against a real kube-apiserver', () => {
   });
 
   it('a pending pod shows the scheduler message on its ranks', async () => {
-    const worker = deployment.pods.find(p => p.metadata.name === 'wide-ep-decode-0-1')!;
-    const message = '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.';
+    const worker = deployment.pods.find(
+      p => p.metadata.name === 'wide-ep-decode-0-1',
+    )!;
+    const message =
+      '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.';
     // LWS recreates the pod; this time the scheduler cannot place it.
     await putPod(kubeConfig, worker, unschedulableStatus(message));
-    const { body } = await waitFor(r => r.ranks.some(k => k.pod === 'wide-ep-decode-0-1' && k.state === 'starting'));
-    const workerRanks = body.ranks.filter(k => k.role === 'decode' && k.globalRank >= 8);
-    expect(workerRanks.map(k => k.globalRank)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    const { body } = await waitFor(r =>
+      r.ranks.some(
+        k => k.pod === 'wide-ep-decode-0-1' && k.state === 'starting',
+      ),
+    );
+    const workerRanks = body.ranks.filter(
+      k => k.role === 'decode' && k.globalRank >= 8,
+    );
+    expect(workerRanks.map(k => k.globalRank)).toEqual([
+      8, 9, 10, 11, 12, 13, 14, 15,
+    ]);
     for (const rank of workerRanks) {
-      expect(rank).toMatchObject({ pod: 'wide-ep-decode-0-1', state: 'starting', reason: `Pending: Unschedulable: ${message}`, metrics: {} });
+      expect(rank).toMatchObject({
+        pod: 'wide-ep-decode-0-1',
+        state: 'starting',
+        reason: `Pending: Unschedulable: ${message}`,
+        metrics: {},
+      });
       expect(rank.node).toBeUndefined();
     }
-    expect(body.summary.decode).toEqual({ ready: 8, total: 16, gpus: 16, groupsReady: 0, groups: 1 });
+    expect(body.summary.decode).toEqual({
+      ready: 8,
+      total: 16,
+      gpus: 16,
+      groupsReady: 0,
+      groups: 1,
+    });
     expect(body.groups.find(g => g.role === 'decode')).toMatchObject({
       state: 'starting',
-      reason: expect.stringMatching(/^8 of 16 ranks starting \(rank 8: Pending: Unschedulable: /),
+      reason: expect.stringMatching(
+        /^8 of 16 ranks starting \(rank 8: Pending: Unschedulable: /,
+      ),
     });
   });
 
@@ -205,7 +286,9 @@ describe('rank health against a real kube-apiserver', () => {
     const apiRequestsWith = async (viewers: number, rounds: number) => {
       const before = proxy.requests.length;
       for (let i = 0; i < rounds; i++) {
-        const responses = await Promise.all(Array.from({ length: viewers }, () => get()));
+        const responses = await Promise.all(
+          Array.from({ length: viewers }, () => get()),
+        );
         expect(responses.map(r => r.status)).toEqual(Array(viewers).fill(200));
       }
       return proxy.requests.length - before;
@@ -213,10 +296,20 @@ describe('rank health against a real kube-apiserver', () => {
     const one = await apiRequestsWith(1, 5);
     const fifty = await apiRequestsWith(50, 5);
     expect({ one, fifty }).toEqual({ one: 0, fifty: 0 });
-    // Pods, LeaderWorkerSets (ComputeDomains are not watched on H200): one LIST and one WATCH each.
-    const watches = proxy.requests.slice(0, settle).filter(r => r.watch).map(r => r.path.split('?')[0]);
+    // Pods, LeaderWorkerSets and the gateway side (ComputeDomains are not watched on H200): one LIST and one WATCH each.
+    const watches = proxy.requests
+      .slice(0, settle)
+      .filter(r => r.watch)
+      .map(r => r.path.split('?')[0]);
+    const ns = deployment.namespace;
     expect(new Set(watches)).toEqual(
-      new Set([`/api/v1/namespaces/${deployment.namespace}/pods`, `/apis/leaderworkerset.x-k8s.io/v1/namespaces/${deployment.namespace}/leaderworkersets`]),
+      new Set([
+        `/api/v1/namespaces/${ns}/pods`,
+        `/apis/leaderworkerset.x-k8s.io/v1/namespaces/${ns}/leaderworkersets`,
+        `/apis/inference.networking.k8s.io/v1/namespaces/${ns}/inferencepools`,
+        `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/gateways`,
+        `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes`,
+      ]),
     );
   });
 
@@ -229,9 +322,17 @@ describe('rank health against a real kube-apiserver', () => {
       /^cluster "it" (dropped the connection while watching|could not be reached \(ECONNREFUSED\) while trying to list) Pod objects in namespace "[^"]+" \(since \d{4}-/,
     );
     // The first retry, a second later, finds the API server gone.
-    const { body } = await waitFor(r => /^cluster "it" could not be reached \(ECONNREFUSED\)/.test(r.staleReason ?? ''));
+    const { body } = await waitFor(r =>
+      /^cluster "it" could not be reached \(ECONNREFUSED\)/.test(
+        r.staleReason ?? '',
+      ),
+    );
     expect(body.ranks).toHaveLength(24);
-    expect(body.ranks.filter(k => k.pod === 'wide-ep-decode-0-1').every(k => k.state === 'starting')).toBe(true);
+    expect(
+      body.ranks
+        .filter(k => k.pod === 'wide-ep-decode-0-1')
+        .every(k => k.state === 'starting'),
+    ).toBe(true);
     const storm = await Promise.all(Array.from({ length: 20 }, () => get()));
     expect(storm.map(r => r.status)).toEqual(Array(20).fill(200));
 
