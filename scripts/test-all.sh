@@ -47,8 +47,9 @@ echo "kubeconfig: $WIDE_EP_TEST_KUBECONFIG"
 step "type check (tsc)"
 tsc --noEmit -p .
 
-step "lint (backstage-cli repo lint)"
+step "lint (backstage-cli repo lint, prettier --check)"
 backstage-cli repo lint
+prettier --check .
 
 step "config schemas (backstage-cli config:check: local+demo, local+production)"
 backstage-cli config:check --lax --config app-config.yaml --config app-config.demo.yaml

@@ -16,7 +16,10 @@ describe('WideEpEntityDirectoryProvider', () => {
     await writeDirectoryEntity(dir, {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: 'wide-ep', annotations: { 'backstage.io/kubernetes-id': 'wide-ep' } },
+      metadata: {
+        name: 'wide-ep',
+        annotations: { 'backstage.io/kubernetes-id': 'wide-ep' },
+      },
     });
     fs.writeFileSync(path.join(dir, 'junk.yaml'), '- a list');
     const runs: Array<() => Promise<void>> = [];
@@ -24,7 +27,9 @@ describe('WideEpEntityDirectoryProvider', () => {
     const provider = new WideEpEntityDirectoryProvider({
       directory: dir,
       logger,
-      schedule: { run: async ({ fn }) => void runs.push(fn as () => Promise<void>) },
+      schedule: {
+        run: async ({ fn }) => void runs.push(fn as () => Promise<void>),
+      },
     });
     const applyMutation = jest.fn();
     await provider.connect({ applyMutation, refresh: jest.fn() });
@@ -40,7 +45,10 @@ describe('WideEpEntityDirectoryProvider', () => {
               name: 'wide-ep',
               annotations: {
                 'backstage.io/kubernetes-id': 'wide-ep',
-                'backstage.io/managed-by-location': `file:${path.join(dir, 'component.default.wide-ep.yaml')}`,
+                'backstage.io/managed-by-location': `file:${path.join(
+                  dir,
+                  'component.default.wide-ep.yaml',
+                )}`,
                 'backstage.io/managed-by-origin-location': `file:${dir}`,
               },
             },
@@ -48,11 +56,16 @@ describe('WideEpEntityDirectoryProvider', () => {
         },
       ],
     });
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/junk\.yaml: not an entity/));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/junk\.yaml: not an entity/),
+    );
 
     // Deleting the file unregisters the entity on the next run.
     fs.rmSync(path.join(dir, 'component.default.wide-ep.yaml'));
     await runs[0]();
-    expect(applyMutation).toHaveBeenLastCalledWith({ type: 'full', entities: [] });
+    expect(applyMutation).toHaveBeenLastCalledWith({
+      type: 'full',
+      entities: [],
+    });
   });
 });

@@ -1,5 +1,11 @@
-import type { LoggerService, SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
-import type { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import type {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import type {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import { readDirectoryEntities } from '@internal/plugin-wide-ep-node';
 
 /**
@@ -12,7 +18,11 @@ export class WideEpEntityDirectoryProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
 
   constructor(
-    private readonly options: { directory: string; logger: LoggerService; schedule: SchedulerServiceTaskRunner },
+    private readonly options: {
+      directory: string;
+      logger: LoggerService;
+      schedule: SchedulerServiceTaskRunner;
+    },
   ) {}
 
   getProviderName(): string {
@@ -29,7 +39,8 @@ export class WideEpEntityDirectoryProvider implements EntityProvider {
 
   /** Reads the folder and replaces this provider's entities in the catalog. */
   async refresh(): Promise<void> {
-    if (!this.connection) throw new Error('WideEpEntityDirectoryProvider is not connected');
+    if (!this.connection)
+      throw new Error('WideEpEntityDirectoryProvider is not connected');
     const { directory, logger } = this.options;
     const { entities, errors } = await readDirectoryEntities(directory);
     for (const e of errors) logger.warn(`skipping ${e.file}: ${e.message}`);

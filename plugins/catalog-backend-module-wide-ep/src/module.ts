@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { readEntitiesDirectory } from '@internal/plugin-wide-ep-node';
 import { WideEpEntityDirectoryProvider } from './WideEpEntityDirectoryProvider';
@@ -22,7 +25,9 @@ export const catalogModuleWideEp = createBackendModule({
       async init({ catalog, config, logger, scheduler }) {
         const directory = readEntitiesDirectory(config);
         if (!directory) {
-          logger.info('wideEp.catalog.entitiesDirectory is not set; apply-only rollouts will not be registered');
+          logger.info(
+            'wideEp.catalog.entitiesDirectory is not set; apply-only rollouts will not be registered',
+          );
           return;
         }
         catalog.addEntityProvider(

@@ -65,4 +65,7 @@ export const PORTS = {
 } as const;
 
 /** The HF token Secret used upstream since 2026-06. @public */
-export const DEFAULT_HF_TOKEN_SECRET = { name: 'llm-d-hf-token', key: 'HF_TOKEN' };
+export const DEFAULT_HF_TOKEN_SECRET = {
+  name: 'llm-d-hf-token',
+  key: 'HF_TOKEN',
+};

@@ -66,8 +66,14 @@ export const HARDWARE_PROFILES: Record<Hardware, HardwareProfile> = {
  * rank per GPU (TP = 1). Shared by the topology plan and the name checks.
  * @public
  */
-export function groupPodCount(hardware: Hardware, dataParallelSize: number): number {
-  return Math.max(1, Math.ceil(dataParallelSize / HARDWARE_PROFILES[hardware].gpusPerNode));
+export function groupPodCount(
+  hardware: Hardware,
+  dataParallelSize: number,
+): number {
+  return Math.max(
+    1,
+    Math.ceil(dataParallelSize / HARDWARE_PROFILES[hardware].gpusPerNode),
+  );
 }
 
 /**

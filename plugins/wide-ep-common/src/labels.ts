@@ -3,7 +3,9 @@ import type { Role, WideEpSpec } from './spec';
 import type { RolePlan } from './topology';
 
 /** The name clients request: the served name, else the model id. @public */
-export function servedModelName(spec: Pick<WideEpSpec, 'model' | 'servedModelName'>): string {
+export function servedModelName(
+  spec: Pick<WideEpSpec, 'model' | 'servedModelName'>,
+): string {
   return spec.servedModelName ?? spec.model;
 }
 
@@ -36,7 +38,10 @@ export function workloadLabels(spec: WideEpSpec): Record<string, string> {
 }
 
 /** Labels on every model-server pod template of one role. @public */
-export function podLabels(spec: WideEpSpec, role: Role): Record<string, string> {
+export function podLabels(
+  spec: WideEpSpec,
+  role: Role,
+): Record<string, string> {
   const labels: Record<string, string> = {
     ...poolSelector(spec),
     [LABELS.guide]: 'wide-ep',

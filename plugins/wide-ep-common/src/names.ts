@@ -22,10 +22,18 @@ export function objectNames(name: string) {
 /** Grove clique layout of one role: a standalone clique or a scaling group. @public */
 export type GroveRoleLayout =
   | { kind: 'standalone'; clique: string }
-  | { kind: 'scalingGroup'; scalingGroup: string; leader: string; worker: string };
+  | {
+      kind: 'scalingGroup';
+      scalingGroup: string;
+      leader: string;
+      worker: string;
+    };
 
 /** One pod per group stays a standalone clique; larger groups need a PCSG. @public */
-export function groveRoleLayout(role: Role, podsPerGroup: number): GroveRoleLayout {
+export function groveRoleLayout(
+  role: Role,
+  podsPerGroup: number,
+): GroveRoleLayout {
   if (podsPerGroup === 1) return { kind: 'standalone', clique: role };
   return {
     kind: 'scalingGroup',
@@ -65,21 +73,32 @@ export function podHostname(options: {
  * DNS labels (63 characters), with the longest index the spec produces.
  * @public
  */
-export function derivedDnsNames(spec: WideEpSpec): { what: string; value: string }[] {
+export function derivedDnsNames(
+  spec: WideEpSpec,
+): { what: string; value: string }[] {
   const names = objectNames(spec.name);
   const out: { what: string; value: string }[] = [
     { what: 'endpoint picker Service', value: names.epp },
     { what: 'Gateway', value: names.gateway },
   ];
   if (spec.gateway === 'istio') {
-    out.push({ what: 'Istio gateway Service', value: `${names.gateway}-istio` });
+    out.push({
+      what: 'Istio gateway Service',
+      value: `${names.gateway}-istio`,
+    });
   }
   for (const role of ['prefill', 'decode'] as const) {
     const r = spec[role];
     const N = groupPodCount(spec.hardware, r.dataParallelSize);
     const lastGroup = r.replicas - 1;
     const lastNode = N - 1;
-    const host = podHostname({ spec, role, podsPerGroup: N, group: lastGroup, nodeRank: lastNode });
+    const host = podHostname({
+      spec,
+      role,
+      podsPerGroup: N,
+      group: lastGroup,
+      nodeRank: lastNode,
+    });
     out.push({ what: `${role} pod hostname`, value: host });
     if (spec.orchestrator === 'lws') {
       // The StatefulSet controller appends "-<10-char hash>" in a label value.

@@ -13,4 +13,7 @@ export const wideEpRankHealthReadPermission = createPermission({
 });
 
 /** @public */
-export const wideEpPermissions = [wideEpDeploymentApplyPermission, wideEpRankHealthReadPermission];
+export const wideEpPermissions = [
+  wideEpDeploymentApplyPermission,
+  wideEpRankHealthReadPermission,
+];

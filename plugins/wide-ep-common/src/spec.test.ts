@@ -5,14 +5,24 @@ describe('parseSpec', () => {
   it('fills defaults for a minimal valid spec', () => {
     const r = parseSpec(LWS_H200_SEED);
     if (!r.success) throw new Error(formatIssues(r.issues));
-    expect(r.spec.hfTokenSecret).toEqual({ name: 'llm-d-hf-token', key: 'HF_TOKEN' });
+    expect(r.spec.hfTokenSecret).toEqual({
+      name: 'llm-d-hf-token',
+      key: 'HF_TOKEN',
+    });
     expect(r.spec.eplb).toBe(false);
-    expect(r.spec.grove).toEqual({ kaiScheduler: true, queue: 'default-queue', terminationDelay: '10m' });
+    expect(r.spec.grove).toEqual({
+      kaiScheduler: true,
+      queue: 'default-queue',
+      terminationDelay: '10m',
+    });
     expect(r.spec.owner).toBe('group:default/guests');
   });
 
   it('names the field of a DP size that does not fit the nodes', () => {
-    const r = parseSpec({ ...LWS_H200_SEED, decode: { replicas: 1, dataParallelSize: 12 } });
+    const r = parseSpec({
+      ...LWS_H200_SEED,
+      decode: { replicas: 1, dataParallelSize: 12 },
+    });
     expect(r.success).toBe(false);
     if (r.success) return;
     expect(formatIssues(r.issues)).toBe(
@@ -31,32 +41,61 @@ describe('parseSpec', () => {
     expect(r.success).toBe(false);
     if (r.success) return;
     const paths = r.issues.map(i => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['name', 'hardware', 'prefill.replicas', '(spec)']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'name',
+        'hardware',
+        'prefill.replicas',
+        '(spec)',
+      ]),
+    );
     expect(r.issues.find(i => i.path === 'name')!.message).toMatch(/DNS-1123/);
   });
 
   it('limits a GB200 group to one NVL72 rack', () => {
-    const r = parseSpec({ ...LWS_H200_SEED, hardware: 'gb200', decode: { replicas: 1, dataParallelSize: 76 } });
+    const r = parseSpec({
+      ...LWS_H200_SEED,
+      hardware: 'gb200',
+      decode: { replicas: 1, dataParallelSize: 76 },
+    });
     expect(r.success).toBe(false);
     if (r.success) return;
-    expect(formatIssues(r.issues)).toMatch(/^decode\.dataParallelSize: must be at most 72 on gb200/);
+    expect(formatIssues(r.issues)).toMatch(
+      /^decode\.dataParallelSize: must be at most 72 on gb200/,
+    );
   });
 
   it('rejects EPLB with an FP4 checkpoint and with a DP size that does not divide the experts', () => {
-    const fp4 = parseSpec({ ...LWS_H200_SEED, model: 'nvidia/DeepSeek-R1-NVFP4', eplb: true });
+    const fp4 = parseSpec({
+      ...LWS_H200_SEED,
+      model: 'nvidia/DeepSeek-R1-NVFP4',
+      eplb: true,
+    });
     expect(!fp4.success && fp4.issues.map(i => i.path)).toContain('eplb');
-    const odd = parseSpec({ ...LWS_H200_SEED, eplb: true, decode: { replicas: 1, dataParallelSize: 40 } });
-    expect(!odd.success && formatIssues(odd.issues)).toMatch(/decode\.dataParallelSize: with eplb, 288 experts/);
+    const odd = parseSpec({
+      ...LWS_H200_SEED,
+      eplb: true,
+      decode: { replicas: 1, dataParallelSize: 40 },
+    });
+    expect(!odd.success && formatIssues(odd.issues)).toMatch(
+      /decode\.dataParallelSize: with eplb, 288 experts/,
+    );
     const ok = parseSpec({ ...LWS_H200_SEED, eplb: true });
     expect(ok.success).toBe(true);
   });
 
   it('rejects a name whose derived pod names would exceed 63 characters, saying by how much', () => {
-    const r = parseSpec({ ...LWS_H200_SEED, orchestrator: 'grove', name: 'a'.repeat(40) });
+    const r = parseSpec({
+      ...LWS_H200_SEED,
+      orchestrator: 'grove',
+      name: 'a'.repeat(40),
+    });
     expect(r.success).toBe(false);
     if (r.success) return;
     expect(r.issues[0].path).toBe('name');
-    expect(r.issues[0].message).toMatch(/is too long: the .* would have \d+ characters \(limit 63\); shorten name by \d+/);
+    expect(r.issues[0].message).toMatch(
+      /is too long: the .* would have \d+ characters \(limit 63\); shorten name by \d+/,
+    );
   });
 
   it.each([

@@ -21,7 +21,10 @@ const modelId = z
   .string()
   .min(1, 'is required')
   .max(200, 'must be at most 200 characters')
-  .regex(MODEL_ID, 'must be a Hugging Face model id such as deepseek-ai/DeepSeek-R1-0528');
+  .regex(
+    MODEL_ID,
+    'must be a Hugging Face model id such as deepseek-ai/DeepSeek-R1-0528',
+  );
 
 function dnsLabelOrSubdomain() {
   return z
@@ -63,7 +66,9 @@ const roleSchema = z
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .max(1024, 'must be at most 1024')
-      .describe('Ranks (GPUs) per data-parallel group; a multiple of GPUs per node'),
+      .describe(
+        'Ranks (GPUs) per data-parallel group; a multiple of GPUs per node',
+      ),
   })
   .strict();
 
@@ -89,7 +94,9 @@ export const wideEpSpecSchema = z
     rankPorts: z
       .boolean()
       .default(true)
-      .describe('DP-aware routing: every rank on its own port (vLLM DP supervisor)'),
+      .describe(
+        'DP-aware routing: every rank on its own port (vLLM DP supervisor)',
+      ),
     eplb: z
       .boolean()
       .default(false)
@@ -111,28 +118,44 @@ export const wideEpSpecSchema = z
           .default('10m'),
       })
       .strict()
-      .default({ kaiScheduler: true, queue: 'default-queue', terminationDelay: '10m' }),
+      .default({
+        kaiScheduler: true,
+        queue: 'default-queue',
+        terminationDelay: '10m',
+      }),
     cluster: z
       .string()
       .max(253)
-      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a cluster name from app-config')
+      .regex(
+        /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+        'must be a cluster name from app-config',
+      )
       .optional()
       .describe('Backstage cluster name, written to the catalog entity'),
     owner: z
       .string()
       .max(253)
-      .regex(/^[A-Za-z0-9:/._-]+$/, 'must be an entity reference such as group:default/platform')
+      .regex(
+        /^[A-Za-z0-9:/._-]+$/,
+        'must be an entity reference such as group:default/platform',
+      )
       .default('group:default/guests'),
   })
   .strict()
   .superRefine((spec, ctx) => {
     for (const issue of topologyIssues(spec)) {
-      ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
+      ctx.addIssue({
+        code: 'custom',
+        path: issue.path.split('.'),
+        message: issue.message,
+      });
     }
   });
 
 /** Every top-level field of the spec, in schema order. @public */
-export const SPEC_FIELD_NAMES = Object.keys(wideEpSpecSchema.shape) as Array<keyof WideEpSpecInput>;
+export const SPEC_FIELD_NAMES = Object.keys(wideEpSpecSchema.shape) as Array<
+  keyof WideEpSpecInput
+>;
 
 /** Spec as written by a user (defaults optional). @public */
 export type WideEpSpecInput = z.input<typeof wideEpSpecSchema>;

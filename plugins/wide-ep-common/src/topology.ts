@@ -101,7 +101,12 @@ export function planTopology(spec: WideEpSpec): TopologyPlan {
   };
 }
 
-function planRole(spec: WideEpSpec, role: Role, L: number, launchMode: LaunchMode): RolePlan {
+function planRole(
+  spec: WideEpSpec,
+  role: Role,
+  L: number,
+  launchMode: LaunchMode,
+): RolePlan {
   const { replicas, dataParallelSize } = spec[role];
   const N = groupPodCount(spec.hardware, dataParallelSize);
   const sidecar = role === 'decode';
@@ -129,7 +134,13 @@ function planRole(spec: WideEpSpec, role: Role, L: number, launchMode: LaunchMod
         group: g,
         nodeRank: n,
         leader: n === 0,
-        hostname: podHostname({ spec, role, podsPerGroup: N, group: g, nodeRank: n }),
+        hostname: podHostname({
+          spec,
+          role,
+          podsPerGroup: N,
+          group: g,
+          nodeRank: n,
+        }),
         ranks,
       });
     }
@@ -150,7 +161,9 @@ function planRole(spec: WideEpSpec, role: Role, L: number, launchMode: LaunchMod
     servingPorts,
     vllmPorts,
     supervisorPort:
-      launchMode === 'supervisor' ? vllmBasePort + PORTS.supervisorOffset : undefined,
+      launchMode === 'supervisor'
+        ? vllmBasePort + PORTS.supervisorOffset
+        : undefined,
     sidecar,
     groups,
   };

@@ -26,7 +26,9 @@ export function topologyIssues(spec: WideEpSpec): SpecIssue[] {
     if (dp % L !== 0) {
       issues.push({
         path,
-        message: `must be a multiple of ${L} GPUs per node on ${spec.hardware} (got ${dp}; try ${Math.max(L, Math.round(dp / L) * L)})`,
+        message: `must be a multiple of ${L} GPUs per node on ${
+          spec.hardware
+        } (got ${dp}; try ${Math.max(L, Math.round(dp / L) * L)})`,
       });
     }
     if (profile.maxGroupGpus && dp > profile.maxGroupGpus) {
@@ -53,7 +55,9 @@ export function topologyIssues(spec: WideEpSpec): SpecIssue[] {
     if (value.length > 63) {
       issues.push({
         path: 'name',
-        message: `is too long: the ${what} "${value}" would have ${value.length} characters (limit 63); shorten name by ${value.length - 63}`,
+        message: `is too long: the ${what} "${value}" would have ${
+          value.length
+        } characters (limit 63); shorten name by ${value.length - 63}`,
       });
       break;
     }
@@ -68,7 +72,10 @@ export function topologyIssues(spec: WideEpSpec): SpecIssue[] {
  */
 export function specWarnings(spec: WideEpSpec): SpecIssue[] {
   const warnings: SpecIssue[] = [];
-  if (spec.gateway === 'gke-l7-regional-external-managed' && spec.clusterProvider !== 'gke') {
+  if (
+    spec.gateway === 'gke-l7-regional-external-managed' &&
+    spec.clusterProvider !== 'gke'
+  ) {
     warnings.push({
       path: 'gateway',
       message: `gke-l7-regional-external-managed is a GKE GatewayClass; a ${spec.clusterProvider} cluster will not program it`,
@@ -80,17 +87,28 @@ export function specWarnings(spec: WideEpSpec): SpecIssue[] {
       message: `Grove on ${spec.hardware} has no upstream recipe; the RDMA wiring is the LWS one (unverified upstream)`,
     });
   }
-  if (spec.orchestrator === 'lws' && spec.hardware === 'gb200' && spec.clusterProvider !== 'generic') {
+  if (
+    spec.orchestrator === 'lws' &&
+    spec.hardware === 'gb200' &&
+    spec.clusterProvider !== 'generic'
+  ) {
     warnings.push({
       path: 'clusterProvider',
       message: `LWS on GB200 has no upstream ${spec.clusterProvider} recipe; the ComputeDomain wiring follows the OCI DeepSeek-V4 guide`,
     });
   }
   if (spec.hardware === 'b200' && spec.clusterProvider === 'coreweave') {
-    warnings.push({ path: 'hardware', message: 'B200 on CoreWeave reuses the H200 RDMA fields (unverified upstream)' });
+    warnings.push({
+      path: 'hardware',
+      message:
+        'B200 on CoreWeave reuses the H200 RDMA fields (unverified upstream)',
+    });
   }
   if (spec.gateway === 'istio' && spec.rankPorts) {
-    warnings.push({ path: 'gateway', message: 'multi-port InferencePools need Istio 1.28.1 or later' });
+    warnings.push({
+      path: 'gateway',
+      message: 'multi-port InferencePools need Istio 1.28.1 or later',
+    });
   }
   return warnings;
 }

@@ -1,5 +1,10 @@
 import { HARDWARE } from './hardware';
-import { CLUSTER_PROVIDERS, GATEWAYS, ORCHESTRATORS, WideEpSpecInput } from './spec';
+import {
+  CLUSTER_PROVIDERS,
+  GATEWAYS,
+  ORCHESTRATORS,
+  WideEpSpecInput,
+} from './spec';
 
 /**
  * The 180 combinations the generator must render: orchestrator x hardware x
@@ -18,7 +23,10 @@ export function allVariants(): WideEpSpecInput[] {
             out.push({
               name: 'wide-ep',
               namespace: 'llm-d-wide-ep',
-              model: hardware === 'gb200' ? 'nvidia/DeepSeek-R1-NVFP4' : 'deepseek-ai/DeepSeek-R1-0528',
+              model:
+                hardware === 'gb200'
+                  ? 'nvidia/DeepSeek-R1-NVFP4'
+                  : 'deepseek-ai/DeepSeek-R1-0528',
               hardware,
               clusterProvider,
               orchestrator,

@@ -23,7 +23,10 @@ import {
   runningNotReadyStatus,
   unschedulableStatus,
 } from '@internal/plugin-wide-ep-common/testUtils';
-import { RankSimulator, startRankSimulator } from '@internal/wide-ep-rank-simulator';
+import {
+  RankSimulator,
+  startRankSimulator,
+} from '@internal/wide-ep-rank-simulator';
 import { putPod, setPodStatus } from '@internal/wide-ep-rank-simulator';
 import { LoopbackIpPool } from './ipPool';
 import {

@@ -1,4 +1,7 @@
-import { GROVE_GB200_SEED, LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+} from '@internal/plugin-wide-ep-common';
 /*
  * wide-ep:preflight against a real kube-apiserver (test/cluster), through
  * the production cluster registry and client. The test cluster runs no

@@ -35,7 +35,11 @@ export class SimulatedServer {
   ) {}
 
   /** Starts listening; `port` 0 picks a free port. */
-  static async start(options: { host: string; port: number; handler: SimulatedHandler }): Promise<SimulatedServer> {
+  static async start(options: {
+    host: string;
+    port: number;
+    handler: SimulatedHandler;
+  }): Promise<SimulatedServer> {
     const s = new SimulatedServer(options.host, options.port, options.handler);
     await s.listen();
     return s;

@@ -3,12 +3,25 @@
  * Nothing here talks to a real model server.
  */
 export { startRankSimulator } from './startRankSimulator';
-export type { RankControl, RankSimulator, RankSimulatorOptions } from './startRankSimulator';
+export type {
+  RankControl,
+  RankSimulator,
+  RankSimulatorOptions,
+} from './startRankSimulator';
 export { SimulatedServer } from './SimulatedServer';
 export type { ServerBehaviour } from './SimulatedServer';
 export { vllmMetricsText } from './vllmMetricsText';
 export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
 export { startApiServerProxy } from './startApiServerProxy';
-export type { ApiServerProxy, ApiServerProxyOptions, ProxiedRequest } from './startApiServerProxy';
-export { playOperators, putPod, setPodStatus, rankSimulatorOptionsFor } from './playOperators';
+export type {
+  ApiServerProxy,
+  ApiServerProxyOptions,
+  ProxiedRequest,
+} from './startApiServerProxy';
+export {
+  playOperators,
+  putPod,
+  setPodStatus,
+  rankSimulatorOptionsFor,
+} from './playOperators';
 export type { PlayOperatorsOptions, PlayedDeployment } from './playOperators';

@@ -9,7 +9,11 @@
  * Unlike the rest of this folder, this module needs @kubernetes/client-node
  * and the wide-EP packages, so it is not exported from the index.
  */
-import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type {
+  KubeConfig,
+  KubernetesObject,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import { podRankLayout } from '@internal/plugin-wide-ep-common';
 import {
@@ -18,7 +22,11 @@ import {
   lwsPods,
   readyStatus,
 } from '@internal/plugin-wide-ep-common/testUtils';
-import { RankSimulator, RankSimulatorOptions, startRankSimulator } from './startRankSimulator';
+import {
+  RankSimulator,
+  RankSimulatorOptions,
+  startRankSimulator,
+} from './startRankSimulator';
 import type { RankLoad } from './vllmMetricsText';
 
 /** Options for {@link playOperators}. */
@@ -49,7 +57,11 @@ export interface PlayedDeployment {
   close(): Promise<void>;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -64,7 +76,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: nu
 }
 
 /** Sets a pod's status as the kubelet would, through the status subresource. */
-export async function setPodStatus(kubeConfig: KubeConfig, namespace: string, name: string, status: object): Promise<void> {
+export async function setPodStatus(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  name: string,
+  status: object,
+): Promise<void> {
   const { CoreV1Api } = await loadClientNode();
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const pod = await core.readNamespacedPod({ name, namespace });
@@ -91,14 +108,20 @@ export async function putPod(
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
   }
-  const body = { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec: { ...pod.spec, ...(node ? { nodeName: node } : {}) } };
+  const body = {
+    apiVersion: pod.apiVersion,
+    kind: pod.kind,
+    metadata: pod.metadata,
+    spec: { ...pod.spec, ...(node ? { nodeName: node } : {}) },
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       await core.createNamespacedPod({ namespace, body: body as V1Pod });
       break;
     } catch (error) {
       // The deleted pod may still be on its way out.
-      if ((error as { code?: number }).code !== 409 || attempt > 50) throw error;
+      if ((error as { code?: number }).code !== 409 || attempt > 50)
+        throw error;
       await new Promise(r => setTimeout(r, 100));
     }
   }
@@ -106,7 +129,10 @@ export async function putPod(
 }
 
 /** How to simulate the ranks of an operator-made pod on `host`, from the pod's own rank layout. */
-export function rankSimulatorOptionsFor(pod: OperatorPod, host: string): RankSimulatorOptions {
+export function rankSimulatorOptionsFor(
+  pod: OperatorPod,
+  host: string,
+): RankSimulatorOptions {
   const result = podRankLayout(pod);
   if (!('layout' in result)) throw new Error(result.problem);
   const l = result.layout;
@@ -139,17 +165,25 @@ function readyWorkloadStatus(object: KubernetesObject): object {
       ],
     };
   }
-  return { replicas: spec?.replicas ?? 1, availableReplicas: spec?.replicas ?? 1, updatedReplicas: spec?.replicas ?? 1 };
+  return {
+    replicas: spec?.replicas ?? 1,
+    availableReplicas: spec?.replicas ?? 1,
+    updatedReplicas: spec?.replicas ?? 1,
+  };
 }
 
 /**
  * Creates the workloads and their pods, all Ready, with simulated ranks on
  * each pod's address.
  */
-export async function playOperators(options: PlayOperatorsOptions): Promise<PlayedDeployment> {
+export async function playOperators(
+  options: PlayOperatorsOptions,
+): Promise<PlayedDeployment> {
   const { KubernetesObjectApi } = await loadClientNode();
   const api = options.kubeConfig.makeApiClient(KubernetesObjectApi);
-  const workloads = options.objects.filter(o => o.kind === 'LeaderWorkerSet' || o.kind === 'PodCliqueSet');
+  const workloads = options.objects.filter(
+    o => o.kind === 'LeaderWorkerSet' || o.kind === 'PodCliqueSet',
+  );
   const namespace = workloads[0]?.metadata?.namespace;
   if (!namespace) throw new Error('no LeaderWorkerSet or PodCliqueSet to play');
   const { CustomObjectsApi } = await loadClientNode();
@@ -158,11 +192,23 @@ export async function playOperators(options: PlayOperatorsOptions): Promise<Play
     await api.create(w);
     // Custom resources take status through the status subresource only.
     const [group, version] = w.apiVersion!.split('/');
-    const target = { group, version, namespace, plural: w.kind === 'LeaderWorkerSet' ? 'leaderworkersets' : 'podcliquesets', name: w.metadata!.name! };
+    const target = {
+      group,
+      version,
+      namespace,
+      plural:
+        w.kind === 'LeaderWorkerSet' ? 'leaderworkersets' : 'podcliquesets',
+      name: w.metadata!.name!,
+    };
     const current = await custom.getNamespacedCustomObject(target);
-    await custom.replaceNamespacedCustomObjectStatus({ ...target, body: { ...current, status: readyWorkloadStatus(w) } });
+    await custom.replaceNamespacedCustomObjectStatus({
+      ...target,
+      body: { ...current, status: readyWorkloadStatus(w) },
+    });
   }
-  const pods = workloads.flatMap(w => (w.kind === 'LeaderWorkerSet' ? lwsPods(w as never) : grovePods(w as never)));
+  const pods = workloads.flatMap(w =>
+    w.kind === 'LeaderWorkerSet' ? lwsPods(w as never) : grovePods(w as never),
+  );
   const ips = new Map(pods.map((p, i) => [p.metadata.name, options.podIp(i)]));
   const simulators = new Map<string, RankSimulator>();
   const close = async () => {
@@ -174,7 +220,9 @@ export async function playOperators(options: PlayOperatorsOptions): Promise<Play
         const name = pod.metadata.name;
         const sim = await startRankSimulator({
           ...rankSimulatorOptionsFor(pod, ips.get(name)!),
-          ...(options.load ? { load: (r: number) => options.load!(name, r) } : {}),
+          ...(options.load
+            ? { load: (r: number) => options.load!(name, r) }
+            : {}),
         });
         simulators.set(name, sim);
       });

@@ -6,10 +6,16 @@ import { startApiServerProxy } from './startApiServerProxy';
 // the integration tests run the proxy against the real HTTPS kube-apiserver.
 jest.mock('node:https', () => {
   const real = jest.requireActual('node:http');
-  return { __esModule: true, default: { ...real, Agent: real.Agent, request: real.request }, ...real };
+  return {
+    __esModule: true,
+    default: { ...real, Agent: real.Agent, request: real.request },
+    ...real,
+  };
 });
 
-function get(url: string): Promise<{ status?: number; body?: string; error?: string }> {
+function get(
+  url: string,
+): Promise<{ status?: number; body?: string; error?: string }> {
   return new Promise(resolve => {
     const req = http.get(url, { agent: false }, res => {
       let body = '';
@@ -28,20 +34,30 @@ describe('startApiServerProxy', () => {
       res.end('{"kind":"PodList"}');
     });
     await new Promise<void>(r => upstream.listen(0, '127.0.0.1', r));
-    const proxy = await startApiServerProxy({ target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+    const proxy = await startApiServerProxy({
+      target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+    });
 
     const res = await new Promise<number>(resolve =>
-      http.get(`${proxy.url}/api/v1/pods?watch=true`, { headers: { authorization: 'Bearer t' }, agent: false }, r => {
-        r.resume();
-        resolve(r.statusCode!);
-      }),
+      http.get(
+        `${proxy.url}/api/v1/pods?watch=true`,
+        { headers: { authorization: 'Bearer t' }, agent: false },
+        r => {
+          r.resume();
+          resolve(r.statusCode!);
+        },
+      ),
     );
     expect(res).toBe(200);
     expect(seen).toEqual(['/api/v1/pods?watch=true Bearer t']);
-    expect(proxy.requests.map(r => [r.method, r.path, r.watch])).toEqual([['GET', '/api/v1/pods?watch=true', true]]);
+    expect(proxy.requests.map(r => [r.method, r.path, r.watch])).toEqual([
+      ['GET', '/api/v1/pods?watch=true', true],
+    ]);
 
     await proxy.cut();
-    expect(await get(`${proxy.url}/api/v1/pods`)).toEqual({ error: 'ECONNREFUSED' });
+    expect(await get(`${proxy.url}/api/v1/pods`)).toEqual({
+      error: 'ECONNREFUSED',
+    });
     await proxy.restore();
     expect((await get(`${proxy.url}/api/v1/pods`)).status).toBe(200);
     expect(proxy.requests).toHaveLength(2);

@@ -42,7 +42,9 @@ export interface ApiServerProxy {
  * request and can simulate an outage. Test and demo infrastructure: the
  * caller's bearer token is passed through untouched and never logged.
  */
-export async function startApiServerProxy(options: ApiServerProxyOptions): Promise<ApiServerProxy> {
+export async function startApiServerProxy(
+  options: ApiServerProxyOptions,
+): Promise<ApiServerProxy> {
   const target = new URL(options.target);
   const host = options.host ?? '127.0.0.1';
   const agent = new https.Agent({ ca: options.ca, keepAlive: true });
@@ -54,7 +56,12 @@ export async function startApiServerProxy(options: ApiServerProxyOptions): Promi
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', path, watch: /[?&]watch=(true|1)\b/.test(path), at: Date.now() });
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      watch: /[?&]watch=(true|1)\b/.test(path),
+      at: Date.now(),
+    });
     const out = https.request(
       {
         protocol: target.protocol,

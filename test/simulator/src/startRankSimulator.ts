@@ -63,8 +63,16 @@ export interface RankSimulator {
 const DEFAULT_MODEL = 'deepseek-ai/DeepSeek-R1';
 const SUPERVISOR_OFFSET = 8;
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { 'content-type': type, server: 'wide-ep-rank-simulator' });
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+) {
+  res.writeHead(status, {
+    'content-type': type,
+    server: 'wide-ep-rank-simulator',
+  });
   res.end(body);
 }
 
@@ -74,30 +82,75 @@ function send(res: http.ServerResponse, status: number, body: string, type = 'te
  * `/metrics`, supervisor `/readyz`), with controls to kill, fail, hang and
  * heal single ranks. Dependency-free; for tests and the local demo only.
  */
-export async function startRankSimulator(options: RankSimulatorOptions): Promise<RankSimulator> {
+export async function startRankSimulator(
+  options: RankSimulatorOptions,
+): Promise<RankSimulator> {
   const startRank = options.startRank ?? 0;
   const modelName = options.modelName ?? DEFAULT_MODEL;
   const loads = new Map<number, RankLoad>();
   for (let i = 0; i < options.ranks; i++) {
     const r = startRank + i;
-    loads.set(r, options.load?.(r) ?? { running: 0, waiting: 0, kvCacheUsage: 0 });
+    loads.set(
+      r,
+      options.load?.(r) ?? { running: 0, waiting: 0, kvCacheUsage: 0 },
+    );
   }
 
-  const apiHandler = (served: number[]) => (req: http.IncomingMessage, res: http.ServerResponse, b: ServerBehaviour) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health' || path === '/live') {
-      send(res, b.kind === 'failing' ? b.status : 200, '');
-    } else if (path === '/v1/models') {
-      send(res, 200, JSON.stringify({ object: 'list', data: [{ id: modelName, object: 'model', owned_by: 'vllm', root: modelName }] }), 'application/json');
-    } else if (path === '/metrics') {
-      const engines = new Map(served.map(r => [r, loads.get(r)!]));
-      send(res, 200, vllmMetricsText({ modelName, engines, legacyKvMetric: options.legacyKvMetric }), 'text/plain; version=0.0.4');
-    } else if (path === '/version') {
-      send(res, 200, JSON.stringify({ version: '0.11.0+wide-ep-simulator' }), 'application/json');
-    } else {
-      send(res, 404, JSON.stringify({ detail: 'Not Found' }), 'application/json');
-    }
-  };
+  const apiHandler =
+    (served: number[]) =>
+    (
+      req: http.IncomingMessage,
+      res: http.ServerResponse,
+      b: ServerBehaviour,
+    ) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/health' || path === '/live') {
+        send(res, b.kind === 'failing' ? b.status : 200, '');
+      } else if (path === '/v1/models') {
+        send(
+          res,
+          200,
+          JSON.stringify({
+            object: 'list',
+            data: [
+              {
+                id: modelName,
+                object: 'model',
+                owned_by: 'vllm',
+                root: modelName,
+              },
+            ],
+          }),
+          'application/json',
+        );
+      } else if (path === '/metrics') {
+        const engines = new Map(served.map(r => [r, loads.get(r)!]));
+        send(
+          res,
+          200,
+          vllmMetricsText({
+            modelName,
+            engines,
+            legacyKvMetric: options.legacyKvMetric,
+          }),
+          'text/plain; version=0.0.4',
+        );
+      } else if (path === '/version') {
+        send(
+          res,
+          200,
+          JSON.stringify({ version: '0.11.0+wide-ep-simulator' }),
+          'application/json',
+        );
+      } else {
+        send(
+          res,
+          404,
+          JSON.stringify({ detail: 'Not Found' }),
+          'application/json',
+        );
+      }
+    };
 
   const servers: SimulatedServer[] = [];
   const serverOfRank = new Map<number, SimulatedServer>();
@@ -105,7 +158,11 @@ export async function startRankSimulator(options: RankSimulatorOptions): Promise
   try {
     if (options.mode === 'hybrid') {
       const all = [...loads.keys()];
-      const server = await SimulatedServer.start({ host: options.host, port: options.basePort, handler: apiHandler(all) });
+      const server = await SimulatedServer.start({
+        host: options.host,
+        port: options.basePort,
+        handler: apiHandler(all),
+      });
       servers.push(server);
       for (const r of all) serverOfRank.set(r, server);
     } else {
@@ -123,7 +180,9 @@ export async function startRankSimulator(options: RankSimulatorOptions): Promise
       // The supervisor is ready only while every child rank is healthy (rank-health.md §6.1).
       supervisor = await SimulatedServer.start({
         host: options.host,
-        port: options.supervisorPort ?? (options.basePort === 0 ? 0 : options.basePort + SUPERVISOR_OFFSET),
+        port:
+          options.supervisorPort ??
+          (options.basePort === 0 ? 0 : options.basePort + SUPERVISOR_OFFSET),
         handler: (req, res) => {
           const path = (req.url ?? '/').split('?')[0];
           if (['/health', '/ready', '/readyz'].includes(path)) {
@@ -139,18 +198,21 @@ export async function startRankSimulator(options: RankSimulatorOptions): Promise
     throw error;
   }
 
-  const controls = [...serverOfRank].map(([globalRank, server]): RankControl => ({
-    globalRank,
-    port: server.boundPort,
-    kill: () => server.kill(),
-    fail: (status = 503) => server.fail(status),
-    hang: () => server.hang(),
-    heal: () => server.heal(),
-    setLoad: load => loads.set(globalRank, { ...loads.get(globalRank)!, ...load }),
-    get state() {
-      return server.state;
-    },
-  }));
+  const controls = [...serverOfRank].map(
+    ([globalRank, server]): RankControl => ({
+      globalRank,
+      port: server.boundPort,
+      kill: () => server.kill(),
+      fail: (status = 503) => server.fail(status),
+      hang: () => server.hang(),
+      heal: () => server.heal(),
+      setLoad: load =>
+        loads.set(globalRank, { ...loads.get(globalRank)!, ...load }),
+      get state() {
+        return server.state;
+      },
+    }),
+  );
 
   return {
     host: options.host,
@@ -160,10 +222,14 @@ export async function startRankSimulator(options: RankSimulatorOptions): Promise
     rankControls: controls,
     rank(globalRank: number) {
       const control = controls.find(c => c.globalRank === globalRank);
-      if (!control) throw new Error(`rank ${globalRank} is not simulated on ${options.host}`);
+      if (!control)
+        throw new Error(
+          `rank ${globalRank} is not simulated on ${options.host}`,
+        );
       return control;
     },
-    requests: () => [...servers, supervisor].reduce((n, s) => n + (s?.requests ?? 0), 0),
+    requests: () =>
+      [...servers, supervisor].reduce((n, s) => n + (s?.requests ?? 0), 0),
     close: async () => {
       await Promise.all([...servers, supervisor].map(s => s?.close()));
     },

@@ -26,7 +26,11 @@ function listYaml(dir: string): string[] {
 export function loadCrdValidators(): Map<string, ValidateFunction> {
   // Kubernetes structural schemas carry x-kubernetes-* keywords and formats
   // such as int32 and int-or-string that plain JSON Schema does not know.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+  });
   const validators = new Map<string, ValidateFunction>();
   for (const file of listYaml(path.join(sharedDir(), 'crds'))) {
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
@@ -34,7 +38,10 @@ export function loadCrdValidators(): Map<string, ValidateFunction> {
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
         if (!v.schema) continue;
-        validators.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+        validators.set(
+          `${crd.spec.group}/${v.name}/${crd.spec.names.kind}`,
+          ajv.compile(v.schema.openAPIV3Schema),
+        );
       }
     }
   }
@@ -42,10 +49,15 @@ export function loadCrdValidators(): Map<string, ValidateFunction> {
 }
 
 /** Errors of one object against its CRD schema; `undefined` when no CRD describes its kind. */
-export function crdErrors(validators: Map<string, ValidateFunction>, obj: KubernetesObject): string[] | undefined {
+export function crdErrors(
+  validators: Map<string, ValidateFunction>,
+  obj: KubernetesObject,
+): string[] | undefined {
   const validate = validators.get(`${obj.apiVersion}/${obj.kind}`);
   if (!validate) return undefined;
   const valid: boolean = validate(obj);
   if (valid) return [];
-  return (validate.errors ?? []).map(e => `${obj.kind}/${obj.metadata.name}${e.instancePath}: ${e.message}`);
+  return (validate.errors ?? []).map(
+    e => `${obj.kind}/${obj.metadata.name}${e.instancePath}: ${e.message}`,
+  );
 }

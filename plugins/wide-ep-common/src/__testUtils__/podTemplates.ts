@@ -53,6 +53,9 @@ export function podTemplates(objects: KubernetesObject[]): FoundTemplate[] {
   return out;
 }
 
-export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+export function selects(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }

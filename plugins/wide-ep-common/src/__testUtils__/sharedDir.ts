@@ -17,5 +17,9 @@ export function sharedDir(): string {
   for (const c of candidates) {
     if (fs.existsSync(path.join(c, 'crds'))) return c;
   }
-  throw new Error(`shared/ with crds/ not found; looked in ${candidates.join(', ')} (set WIDE_EP_SHARED_DIR)`);
+  throw new Error(
+    `shared/ with crds/ not found; looked in ${candidates.join(
+      ', ',
+    )} (set WIDE_EP_SHARED_DIR)`,
+  );
 }

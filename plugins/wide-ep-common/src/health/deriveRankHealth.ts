@@ -1,12 +1,27 @@
 import { ROLES } from '../spec';
 import type { Role } from '../spec';
-import type { DeploymentCondition, RankHealth, RankHealthResponse, RoleSummary } from './types';
-import type { DeploymentObjects, HealthLeaderWorkerSet, HealthPod, HealthPodCliqueSet } from './kubeTypes';
+import type {
+  DeploymentCondition,
+  RankHealth,
+  RankHealthResponse,
+  RoleSummary,
+} from './types';
+import type {
+  DeploymentObjects,
+  HealthLeaderWorkerSet,
+  HealthPod,
+  HealthPodCliqueSet,
+} from './kubeTypes';
 import { ExpectedPod, expectedPods, podGpus, podSlotKey } from './expectedPods';
 import { formatDuration, timeOf } from './formatDuration';
 import { PodRankLayout, podRankLayout } from './podRankLayout';
 import { PodVerdict, podStatusVerdict } from './podStatusVerdict';
-import { EndpointProbe, ProbeTarget, probeTargetsForPod, rankEngineMetrics } from './probeTargets';
+import {
+  EndpointProbe,
+  ProbeTarget,
+  probeTargetsForPod,
+  rankEngineMetrics,
+} from './probeTargets';
 import { rankVerdict } from './rankVerdict';
 import { groupHealth } from './groupHealth';
 import { workloadConditions } from './workloadConditions';
@@ -33,8 +48,12 @@ export interface DeriveRankHealthOptions {
 // memoised per object: a card polled by many viewers re-derives only states.
 // Callers must treat the objects as immutable, as informer caches require.
 const layoutOf = memoByObject(podRankLayout);
-const expectedOfLws = memoByObject((lws: HealthLeaderWorkerSet) => expectedPods({ leaderWorkerSets: [lws], podCliqueSets: [] }));
-const expectedOfPcs = memoByObject((pcs: HealthPodCliqueSet) => expectedPods({ leaderWorkerSets: [], podCliqueSets: [pcs] }));
+const expectedOfLws = memoByObject((lws: HealthLeaderWorkerSet) =>
+  expectedPods({ leaderWorkerSets: [lws], podCliqueSets: [] }),
+);
+const expectedOfPcs = memoByObject((pcs: HealthPodCliqueSet) =>
+  expectedPods({ leaderWorkerSets: [], podCliqueSets: [pcs] }),
+);
 
 function memoByObject<K extends object, V>(fn: (key: K) => V): (key: K) => V {
   const cache = new WeakMap<K, V>();
@@ -69,42 +88,61 @@ export function deploymentProbeTargets(pods: HealthPod[]): ProbeTarget[] {
  * same inputs always give the same response.
  * @public
  */
-export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthResponse {
+export function deriveRankHealth(
+  options: DeriveRankHealthOptions,
+): RankHealthResponse {
   const { objects, now } = options;
   const problems: DeploymentCondition[] = [];
   const slots = new Map<string, Slot>();
 
-  for (const expected of [...objects.leaderWorkerSets.flatMap(expectedOfLws), ...objects.podCliqueSets.flatMap(expectedOfPcs)]) {
-    slots.set(podSlotKey(expected.layout), { layout: expected.layout, expected });
+  for (const expected of [
+    ...objects.leaderWorkerSets.flatMap(expectedOfLws),
+    ...objects.podCliqueSets.flatMap(expectedOfPcs),
+  ]) {
+    slots.set(podSlotKey(expected.layout), {
+      layout: expected.layout,
+      expected,
+    });
   }
   for (const pod of objects.pods) {
     const result = layoutOf(pod);
     if (!('layout' in result)) {
-      problems.push({ type: 'RankLayout', status: 'False', reason: 'UnmappedPod', message: result.problem, source: `Pod/${pod.metadata?.name}` });
+      problems.push({
+        type: 'RankLayout',
+        status: 'False',
+        reason: 'UnmappedPod',
+        message: result.problem,
+        source: `Pod/${pod.metadata?.name}`,
+      });
       continue;
     }
     const key = podSlotKey(result.layout);
     const slot = slots.get(key);
     if (!slot) slots.set(key, { layout: result.layout, pod });
-    else if (!slot.pod || preferPod(pod, slot.pod)) slots.set(key, { ...slot, layout: result.layout, pod });
+    else if (!slot.pod || preferPod(pod, slot.pod))
+      slots.set(key, { ...slot, layout: result.layout, pod });
   }
   // Positions of observed groups the workloads did not list (e.g. the
   // workload objects are not readable): the group size is on every pod.
   for (const slot of [...slots.values()]) {
     for (let n = 0; n < slot.layout.podsPerGroup; n++) {
       const key = podSlotKey({ groupKey: slot.layout.groupKey, nodeRank: n });
-      if (!slots.has(key)) slots.set(key, { layout: atNodeRank(slot.layout, n) });
+      if (!slots.has(key))
+        slots.set(key, { layout: atNodeRank(slot.layout, n) });
     }
   }
 
   const verdicts = new Map<string, PodVerdict>();
   for (const [key, slot] of slots) {
     if (slot.pod) {
-      verdicts.set(key, podStatusVerdict(slot.pod, {
-        now,
-        computeDomains: objects.computeDomains,
-        defaultStartupBudgetMs: options.defaultStartupBudgetMs,
-      }));
+      verdicts.set(
+        key,
+        podStatusVerdict(slot.pod, {
+          now,
+          computeDomains: objects.computeDomains,
+          defaultStartupBudgetMs: options.defaultStartupBudgetMs,
+        }),
+      );
     }
   }
 
@@ -112,26 +150,50 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
   const newestInGroup = new Map<string, number>();
   for (const { layout, pod } of slots.values()) {
     const created = timeOf(pod?.metadata?.creationTimestamp);
-    if (created !== undefined) newestInGroup.set(layout.groupKey, Math.max(created, newestInGroup.get(layout.groupKey) ?? 0));
+    if (created !== undefined)
+      newestInGroup.set(
+        layout.groupKey,
+        Math.max(created, newestInGroup.get(layout.groupKey) ?? 0),
+      );
   }
 
   const ranks: RankHealth[] = [];
   const gpus: Record<Role, number> = { prefill: 0, decode: 0 };
   for (const [key, slot] of slots) {
     const { layout, pod } = slot;
-    gpus[layout.role] += pod ? podGpus(pod.spec, layout.localSize) : slot.expected?.gpus ?? layout.localSize;
+    gpus[layout.role] += pod
+      ? podGpus(pod.spec, layout.localSize)
+      : slot.expected?.gpus ?? layout.localSize;
     let verdict = pod
       ? verdicts.get(key)!
-      : missingPodVerdict(slot, newestInGroup.get(layout.groupKey), now, options.defaultStartupBudgetMs);
+      : missingPodVerdict(
+          slot,
+          newestInGroup.get(layout.groupKey),
+          now,
+          options.defaultStartupBudgetMs,
+        );
     if (pod && !layout.leader && !verdict.ready) {
-      verdict = waitingForLeader(verdict, slots.get(podSlotKey({ groupKey: layout.groupKey, nodeRank: 0 })), verdicts);
+      verdict = waitingForLeader(
+        verdict,
+        slots.get(podSlotKey({ groupKey: layout.groupKey, nodeRank: 0 })),
+        verdicts,
+      );
     }
     const targets = pod ? probeTargetsForPod(pod, layout) : [];
     for (const rank of layout.ranks) {
       const target = targets.find(t => t.port === rank.port);
       const probe = target ? options.probes.get(target.key) : undefined;
-      const metrics = rankEngineMetrics(probe?.engines, rank.globalRank, target?.ranks.length ?? 0);
-      const { state, reason } = rankVerdict({ pod: verdict, target, probe, metrics });
+      const metrics = rankEngineMetrics(
+        probe?.engines,
+        rank.globalRank,
+        target?.ranks.length ?? 0,
+      );
+      const { state, reason } = rankVerdict({
+        pod: verdict,
+        target,
+        probe,
+        metrics,
+      });
       ranks.push({
         role: layout.role,
         group: layout.group,
@@ -143,15 +205,26 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
         state,
         ...(reason ? { reason } : {}),
         metrics: {
-          ...(metrics?.running !== undefined ? { running: metrics.running } : {}),
-          ...(metrics?.waiting !== undefined ? { waiting: metrics.waiting } : {}),
-          ...(metrics?.kvCacheUsage !== undefined ? { kvCacheUsage: metrics.kvCacheUsage } : {}),
+          ...(metrics?.running !== undefined
+            ? { running: metrics.running }
+            : {}),
+          ...(metrics?.waiting !== undefined
+            ? { waiting: metrics.waiting }
+            : {}),
+          ...(metrics?.kvCacheUsage !== undefined
+            ? { kvCacheUsage: metrics.kvCacheUsage }
+            : {}),
         },
         ...(probe ? { probedAt: probe.probedAt } : {}),
       });
     }
   }
-  ranks.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.group - b.group || a.globalRank - b.globalRank);
+  ranks.sort(
+    (a, b) =>
+      ROLES.indexOf(a.role) - ROLES.indexOf(b.role) ||
+      a.group - b.group ||
+      a.globalRank - b.globalRank,
+  );
 
   const groups = groupHealth(ranks);
   const summary = {} as Record<Role, RoleSummary>;
@@ -172,7 +245,9 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
     namespace: options.namespace,
     observedAt: options.observedAt ?? new Date(now).toISOString(),
     stale: options.staleReason !== undefined,
-    ...(options.staleReason !== undefined ? { staleReason: options.staleReason } : {}),
+    ...(options.staleReason !== undefined
+      ? { staleReason: options.staleReason }
+      : {}),
     summary,
     conditions: [...workloadConditions(objects), ...problems],
     groups,
@@ -183,8 +258,12 @@ export function deriveRankHealth(options: DeriveRankHealthOptions): RankHealthRe
 /** A replacement pod wins over one that is terminating, then the newer one. */
 function preferPod(candidate: HealthPod, current: HealthPod): boolean {
   const deleting = (p: HealthPod) => (p.metadata?.deletionTimestamp ? 1 : 0);
-  if (deleting(candidate) !== deleting(current)) return deleting(candidate) < deleting(current);
-  return (timeOf(candidate.metadata?.creationTimestamp) ?? 0) > (timeOf(current.metadata?.creationTimestamp) ?? 0);
+  if (deleting(candidate) !== deleting(current))
+    return deleting(candidate) < deleting(current);
+  return (
+    (timeOf(candidate.metadata?.creationTimestamp) ?? 0) >
+    (timeOf(current.metadata?.creationTimestamp) ?? 0)
+  );
 }
 
 function atNodeRank(layout: PodRankLayout, nodeRank: number): PodRankLayout {
@@ -199,7 +278,10 @@ function atNodeRank(layout: PodRankLayout, nodeRank: number): PodRankLayout {
     nodeRank,
     leader: nodeRank === 0,
     hostname,
-    ranks: layout.ranks.map(r => ({ ...r, globalRank: nodeRank * layout.localSize + r.localRank })),
+    ranks: layout.ranks.map(r => ({
+      ...r,
+      globalRank: nodeRank * layout.localSize + r.localRank,
+    })),
   };
 }
 
@@ -211,19 +293,32 @@ function missingPodVerdict(
 ): PodVerdict {
   const host = slot.layout.hostname;
   if (!slot.expected) {
-    const what = slot.layout.orchestrator === 'lws' ? `pod ${host} does not exist` : `${host} has no pod`;
-    return { state: 'unknown', reason: `${what}, and no workload object lists it`, ready: false };
+    const what =
+      slot.layout.orchestrator === 'lws'
+        ? `pod ${host} does not exist`
+        : `${host} has no pod`;
+    return {
+      state: 'unknown',
+      reason: `${what}, and no workload object lists it`,
+      ready: false,
+    };
   }
   const { owner, ownerCreatedAt } = slot.expected;
   // Since the workload was created, or since its group was last (re)created.
   const since = Math.max(timeOf(ownerCreatedAt) ?? now, newestGroupPod ?? 0);
   const age = now - since;
   if (age <= defaultStartupBudgetMs) {
-    return { state: 'starting', reason: `pod ${host} not created yet by ${owner}`, ready: false };
+    return {
+      state: 'starting',
+      reason: `pod ${host} not created yet by ${owner}`,
+      ready: false,
+    };
   }
-  const clock = newestGroupPod !== undefined && newestGroupPod >= (timeOf(ownerCreatedAt) ?? 0)
-    ? `its group's newest pod is ${formatDuration(age)} old`
-    : `${owner} is ${formatDuration(age)} old`;
+  const clock =
+    newestGroupPod !== undefined &&
+    newestGroupPod >= (timeOf(ownerCreatedAt) ?? 0)
+      ? `its group's newest pod is ${formatDuration(age)} old`
+      : `${owner} is ${formatDuration(age)} old`;
   return {
     state: 'unhealthy',
     reason: `pod ${host} is missing: ${owner} has not created it and ${clock}; check the operator's events and the namespace quota`,
@@ -232,11 +327,19 @@ function missingPodVerdict(
 }
 
 /** Workers cannot join the DP group before their leader is up. */
-function waitingForLeader(own: PodVerdict, leader: Slot | undefined, verdicts: Map<string, PodVerdict>): PodVerdict {
+function waitingForLeader(
+  own: PodVerdict,
+  leader: Slot | undefined,
+  verdicts: Map<string, PodVerdict>,
+): PodVerdict {
   if (own.state !== 'starting' || !leader) return own;
   const name = leader.pod?.metadata?.name ?? leader.layout.hostname;
   const lv = leader.pod ? verdicts.get(podSlotKey(leader.layout)) : undefined;
-  if (!leader.pod) return { ...own, reason: `waiting for leader pod ${name}, which does not exist yet; ${own.reason}` };
+  if (!leader.pod)
+    return {
+      ...own,
+      reason: `waiting for leader pod ${name}, which does not exist yet; ${own.reason}`,
+    };
   if (!lv || lv.ready) return own;
   return {
     state: lv.state === 'unhealthy' ? 'unhealthy' : 'starting',

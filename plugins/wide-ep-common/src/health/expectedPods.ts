@@ -20,7 +20,9 @@ export interface ExpectedPod {
 }
 
 /** Key of a pod position: its DP group and node rank. @public */
-export function podSlotKey(layout: Pick<PodRankLayout, 'groupKey' | 'nodeRank'>): string {
+export function podSlotKey(
+  layout: Pick<PodRankLayout, 'groupKey' | 'nodeRank'>,
+): string {
   return `${layout.groupKey}#${layout.nodeRank}`;
 }
 
@@ -32,7 +34,9 @@ export function podSlotKey(layout: Pick<PodRankLayout, 'groupKey' | 'nodeRank'>)
  * rank numbering.
  * @public
  */
-export function expectedPods(objects: Pick<DeploymentObjects, 'leaderWorkerSets' | 'podCliqueSets'>): ExpectedPod[] {
+export function expectedPods(
+  objects: Pick<DeploymentObjects, 'leaderWorkerSets' | 'podCliqueSets'>,
+): ExpectedPod[] {
   const synthetic = [
     ...objects.leaderWorkerSets.flatMap(lwsPods),
     ...objects.podCliqueSets.flatMap(pcsPods),
@@ -41,13 +45,21 @@ export function expectedPods(objects: Pick<DeploymentObjects, 'leaderWorkerSets'
   for (const { pod, owner, ownerCreatedAt } of synthetic) {
     const result = podRankLayout(pod);
     if (!('layout' in result)) continue;
-    out.push({ layout: result.layout, gpus: podGpus(pod.spec, result.layout.localSize), owner, ownerCreatedAt });
+    out.push({
+      layout: result.layout,
+      gpus: podGpus(pod.spec, result.layout.localSize),
+      owner,
+      ownerCreatedAt,
+    });
   }
   return out;
 }
 
 /** GPUs a pod requests: the vllm container's `nvidia.com/gpu` limit, else L. @public */
-export function podGpus(spec: HealthPodSpec | undefined, localSize: number): number {
+export function podGpus(
+  spec: HealthPodSpec | undefined,
+  localSize: number,
+): number {
   const limit = vllmContainer(spec)?.resources?.limits?.['nvidia.com/gpu'];
   const n = Number(limit);
   return limit !== undefined && Number.isInteger(n) && n >= 0 ? n : localSize;
@@ -72,7 +84,10 @@ function lwsPods(lws: HealthLeaderWorkerSet): SyntheticPod[] {
   const out: SyntheticPod[] = [];
   for (let g = 0; g < replicas; g++) {
     for (let w = 0; w < size; w++) {
-      const t = w === 0 && template.leaderTemplate ? template.leaderTemplate : template.workerTemplate;
+      const t =
+        w === 0 && template.leaderTemplate
+          ? template.leaderTemplate
+          : template.workerTemplate;
       const hostname = w === 0 ? `${name}-${g}` : `${name}-${g}-${w}`;
       out.push({
         owner: `LeaderWorkerSet/${name}`,
@@ -86,7 +101,10 @@ function lwsPods(lws: HealthLeaderWorkerSet): SyntheticPod[] {
               [LWS_KEYS.groupIndex]: String(g),
               [LWS_KEYS.workerIndex]: String(w),
             },
-            annotations: { ...t?.metadata?.annotations, [LWS_KEYS.size]: String(size) },
+            annotations: {
+              ...t?.metadata?.annotations,
+              [LWS_KEYS.size]: String(size),
+            },
           },
           spec: { ...t?.spec, hostname },
         },
@@ -103,7 +121,13 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
   const cliques = template.cliques ?? [];
   const groups = template.podCliqueScalingGroups ?? [];
   const out: SyntheticPod[] = [];
-  const push = (clique: HealthCliqueTemplate, fqn: string, podIndex: number, extraLabels: Record<string, string>, envNumPods?: number) => {
+  const push = (
+    clique: HealthCliqueTemplate,
+    fqn: string,
+    podIndex: number,
+    extraLabels: Record<string, string>,
+    envNumPods?: number,
+  ) => {
     const hostname = `${fqn}-${podIndex}`;
     const spec = clique.spec?.podSpec;
     out.push({
@@ -127,7 +151,14 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
           containers: spec?.containers?.map(c => ({
             ...c,
             env: [
-              ...(envNumPods !== undefined ? [{ name: GROVE_KEYS.envPcsgTemplateNumPods, value: String(envNumPods) }] : []),
+              ...(envNumPods !== undefined
+                ? [
+                    {
+                      name: GROVE_KEYS.envPcsgTemplateNumPods,
+                      value: String(envNumPods),
+                    },
+                  ]
+                : []),
               ...(c.env ?? []),
             ],
           })),
@@ -141,8 +172,14 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
       const sg = groups.find(g => g.cliqueNames?.includes(clique.name));
       const cliqueReplicas = clique.spec?.replicas ?? 1;
       if (!sg) {
-        for (let i = 0; i < cliqueReplicas && out.length < MAX_EXPECTED_PODS; i++) {
-          push(clique, `${name}-${r}-${clique.name}`, i, { [GROVE_KEYS.pcsReplicaIndex]: String(r) });
+        for (
+          let i = 0;
+          i < cliqueReplicas && out.length < MAX_EXPECTED_PODS;
+          i++
+        ) {
+          push(clique, `${name}-${r}-${clique.name}`, i, {
+            [GROVE_KEYS.pcsReplicaIndex]: String(r),
+          });
         }
         continue;
       }
@@ -150,12 +187,22 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
         .map(n => cliques.find(c => c.name === n)?.spec?.replicas ?? 1)
         .reduce((a, b) => a + b, 0);
       for (let g = 0; g < (sg.replicas ?? 1); g++) {
-        for (let i = 0; i < cliqueReplicas && out.length < MAX_EXPECTED_PODS; i++) {
-          push(clique, `${name}-${r}-${sg.name}-${g}-${clique.name}`, i, {
-            [GROVE_KEYS.pcsReplicaIndex]: String(r),
-            [GROVE_KEYS.scalingGroup]: `${name}-${r}-${sg.name}`,
-            [GROVE_KEYS.scalingGroupReplicaIndex]: String(g),
-          }, numPods);
+        for (
+          let i = 0;
+          i < cliqueReplicas && out.length < MAX_EXPECTED_PODS;
+          i++
+        ) {
+          push(
+            clique,
+            `${name}-${r}-${sg.name}-${g}-${clique.name}`,
+            i,
+            {
+              [GROVE_KEYS.pcsReplicaIndex]: String(r),
+              [GROVE_KEYS.scalingGroup]: `${name}-${r}-${sg.name}`,
+              [GROVE_KEYS.scalingGroupReplicaIndex]: String(g),
+            },
+            numPods,
+          );
         }
       }
     }

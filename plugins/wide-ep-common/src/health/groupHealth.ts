@@ -46,7 +46,10 @@ export function groupHealth(ranks: readonly RankHealth[]): GroupHealth[] {
     else byGroup.set(key, [rank]);
   }
   const groups = [...byGroup.values()].map(judgeGroup);
-  return groups.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.group - b.group);
+  return groups.sort(
+    (a, b) =>
+      ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.group - b.group,
+  );
 }
 
 function judgeGroup(ranks: RankHealth[]): GroupHealth {
@@ -58,11 +61,21 @@ function judgeGroup(ranks: RankHealth[]): GroupHealth {
     const own = ranks.filter(r => r.state === state);
     if (own.length === 0) continue;
     const first = own.reduce((a, b) => (b.globalRank < a.globalRank ? b : a));
-    const example = `rank ${first.globalRank}${first.reason ? `: ${first.reason}` : ''}`;
-    const counted = `${own.length} of ${total} ${total === 1 ? 'rank' : 'ranks'} ${state}`;
+    const example = `rank ${first.globalRank}${
+      first.reason ? `: ${first.reason}` : ''
+    }`;
+    const counted = `${own.length} of ${total} ${
+      total === 1 ? 'rank' : 'ranks'
+    } ${state}`;
     const consequence =
-      state === 'unhealthy' ? '; expert parallelism needs every rank, so the group does not serve' : '';
-    return { ...base, state: GROUP_STATE_OF[state], reason: `${counted} (${example})${consequence}` };
+      state === 'unhealthy'
+        ? '; expert parallelism needs every rank, so the group does not serve'
+        : '';
+    return {
+      ...base,
+      state: GROUP_STATE_OF[state],
+      reason: `${counted} (${example})${consequence}`,
+    };
   }
   return { ...base, state: 'healthy' };
 }

@@ -47,7 +47,10 @@ export interface HealthContainer {
   args?: string[];
   command?: string[];
   startupProbe?: HealthProbe;
-  resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
+  resources?: {
+    limits?: Record<string, string | number>;
+    requests?: Record<string, string | number>;
+  };
 }
 
 /** The parts of a pod spec rank health reads. @public */
@@ -58,7 +61,11 @@ export interface HealthPodSpec {
   containers?: HealthContainer[];
   initContainers?: HealthContainer[];
   schedulingGates?: { name: string }[];
-  resourceClaims?: { name: string; resourceClaimTemplateName?: string; resourceClaimName?: string }[];
+  resourceClaims?: {
+    name: string;
+    resourceClaimTemplateName?: string;
+    resourceClaimName?: string;
+  }[];
 }
 
 /** State of one container as the kubelet reports it. @public */
@@ -102,7 +109,10 @@ export interface HealthPod {
 
 /** A pod template inside a workload object. @public */
 export interface HealthPodTemplate {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: HealthPodSpec;
 }
 
@@ -144,7 +154,12 @@ export interface HealthPodCliqueSet {
     replicas?: number;
     template?: {
       cliques?: HealthCliqueTemplate[];
-      podCliqueScalingGroups?: { name: string; cliqueNames?: string[]; replicas?: number; minAvailable?: number }[];
+      podCliqueScalingGroups?: {
+        name: string;
+        cliqueNames?: string[];
+        replicas?: number;
+        minAvailable?: number;
+      }[];
     };
   };
   status?: {
@@ -152,7 +167,11 @@ export interface HealthPodCliqueSet {
     availableReplicas?: number;
     updatedReplicas?: number;
     conditions?: HealthCondition[];
-    podGangStatuses?: { name?: string; phase?: string; conditions?: HealthCondition[] }[];
+    podGangStatuses?: {
+      name?: string;
+      phase?: string;
+      conditions?: HealthCondition[];
+    }[];
   };
 }
 
@@ -191,10 +210,19 @@ export interface HealthComputeDomain {
   apiVersion?: string;
   kind?: string;
   metadata?: HealthObjectMeta;
-  spec?: { numNodes?: number; channel?: { resourceClaimTemplate?: { name?: string } } };
+  spec?: {
+    numNodes?: number;
+    channel?: { resourceClaimTemplate?: { name?: string } };
+  };
   status?: {
     status?: string;
-    nodes?: { name?: string; ipAddress?: string; cliqueID?: string; index?: number; status?: string }[];
+    nodes?: {
+      name?: string;
+      ipAddress?: string;
+      cliqueID?: string;
+      index?: number;
+      status?: string;
+    }[];
   };
 }
 

@@ -31,7 +31,9 @@ describe('parseVllmMetrics', () => {
 
   it('falls back to vllm:gpu_cache_usage_perc on vLLM before 0.11', () => {
     const old = `vllm:num_requests_running{model_name="m"} 1\nvllm:gpu_cache_usage_perc{model_name="m"} 0.25\n`;
-    expect(parseVllmMetrics(old)).toEqual({ '': { running: 1, kvCacheUsage: 0.25 } });
+    expect(parseVllmMetrics(old)).toEqual({
+      '': { running: 1, kvCacheUsage: 0.25 },
+    });
   });
 
   it('sums running and waiting over other labels and reads engine_healthy', () => {
@@ -40,7 +42,9 @@ describe('parseVllmMetrics', () => {
       'vllm:num_requests_running{engine="3",model_name="lora-b"} 5',
       'vllm:engine_healthy{engine="3"} 0',
     ].join('\n');
-    expect(parseVllmMetrics(text)).toEqual({ '3': { running: 7, engineHealthy: 0 } });
+    expect(parseVllmMetrics(text)).toEqual({
+      '3': { running: 7, engineHealthy: 0 },
+    });
   });
 
   it('handles escaped label values, timestamps, CRLF and skips NaN and garbage', () => {

@@ -10,7 +10,13 @@ const WAITING = 'vllm:num_requests_waiting';
 const KV_CACHE = 'vllm:kv_cache_usage_perc';
 const KV_CACHE_OLD = 'vllm:gpu_cache_usage_perc';
 const ENGINE_HEALTHY = 'vllm:engine_healthy';
-const WANTED = new Set([RUNNING, WAITING, KV_CACHE, KV_CACHE_OLD, ENGINE_HEALTHY]);
+const WANTED = new Set([
+  RUNNING,
+  WAITING,
+  KV_CACHE,
+  KV_CACHE_OLD,
+  ENGINE_HEALTHY,
+]);
 
 interface Accumulator {
   running?: number;
@@ -34,7 +40,8 @@ export function parseVllmMetrics(text: string): Record<string, EngineMetrics> {
     const line = rawLine.trim();
     if (!line.startsWith('vllm:')) continue;
     const sample = parseSample(line);
-    if (!sample || !WANTED.has(sample.name) || !Number.isFinite(sample.value)) continue;
+    if (!sample || !WANTED.has(sample.name) || !Number.isFinite(sample.value))
+      continue;
     const engine = sample.labels.engine ?? '';
     const a = acc.get(engine) ?? {};
     acc.set(engine, a);
@@ -62,7 +69,9 @@ export function parseVllmMetrics(text: string): Record<string, EngineMetrics> {
       ...(a.running !== undefined ? { running: a.running } : {}),
       ...(a.waiting !== undefined ? { waiting: a.waiting } : {}),
       ...(kv !== undefined ? { kvCacheUsage: kv } : {}),
-      ...(a.engineHealthy !== undefined ? { engineHealthy: a.engineHealthy } : {}),
+      ...(a.engineHealthy !== undefined
+        ? { engineHealthy: a.engineHealthy }
+        : {}),
     };
   }
   return out;
@@ -80,7 +89,11 @@ function parseSample(line: string): Sample | undefined {
   const space = line.indexOf(' ');
   if (brace === -1 || (space !== -1 && space < brace)) {
     if (space === -1) return undefined;
-    return { name: line.slice(0, space), labels: {}, value: parseValue(line.slice(space + 1)) };
+    return {
+      name: line.slice(0, space),
+      labels: {},
+      value: parseValue(line.slice(space + 1)),
+    };
   }
   const name = line.slice(0, brace);
   const labels: Record<string, string> = {};

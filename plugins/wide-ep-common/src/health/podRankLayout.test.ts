@@ -20,7 +20,10 @@ function layoutOf(pod: OperatorPod): PodRankLayout {
 
 const byHost = (pods: OperatorPod[], hostname: string) => {
   const pod = pods.find(p => p.spec?.hostname === hostname);
-  if (!pod) throw new Error(`no pod ${hostname} in ${pods.map(p => p.spec?.hostname).join(', ')}`);
+  if (!pod)
+    throw new Error(
+      `no pod ${hostname} in ${pods.map(p => p.spec?.hostname).join(', ')}`,
+    );
   return pod;
 };
 
@@ -54,14 +57,23 @@ describe('podRankLayout', () => {
         launchMode: 'supervisor',
         ranks: '8@8200 9@8201 10@8202 11@8203 12@8204 13@8205 14@8206 15@8207',
       });
-      expect(worker).toMatchObject({ groupKey: 'lws/wide-ep-decode/0', podsPerGroup: 2, localSize: 8, supervisorPort: 8208 });
+      expect(worker).toMatchObject({
+        groupKey: 'lws/wide-ep-decode/0',
+        podsPerGroup: 2,
+        localSize: 8,
+        supervisorPort: 8208,
+      });
       expect(summary(layoutOf(byHost(pods, 'wide-ep-prefill-0-1'))).ranks).toBe(
         '8@8000 9@8001 10@8002 11@8003 12@8004 13@8005 14@8006 15@8007',
       );
     });
 
     it('hybrid mode: every rank of a pod is served by its one API port', () => {
-      const { pods } = render({ ...LWS_H200_SEED, rankPorts: false, decode: { replicas: 2, dataParallelSize: 16 } });
+      const { pods } = render({
+        ...LWS_H200_SEED,
+        rankPorts: false,
+        decode: { replicas: 2, dataParallelSize: 16 },
+      });
       const worker = layoutOf(byHost(pods, 'wide-ep-decode-1-1'));
       expect(summary(worker)).toEqual({
         role: 'decode',
@@ -79,7 +91,8 @@ describe('podRankLayout', () => {
       const { pods } = render(LWS_H200_SEED);
       const pod = structuredClone(byHost(pods, 'wide-ep-decode-0-1'));
       for (const key of Object.keys(pod.metadata.annotations!)) {
-        if (key.startsWith('wide-ep.backstage.io/')) delete pod.metadata.annotations![key];
+        if (key.startsWith('wide-ep.backstage.io/'))
+          delete pod.metadata.annotations![key];
       }
       delete pod.metadata.labels!['llm-d.ai/role'];
       expect(summary(layoutOf(pod))).toEqual({
@@ -107,7 +120,11 @@ describe('podRankLayout', () => {
         launchMode: 'hybrid',
         ranks: '0@8000 1@8000 2@8000 3@8000',
       });
-      expect(summary(layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-leader-0')))).toEqual({
+      expect(
+        summary(
+          layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-leader-0')),
+        ),
+      ).toEqual({
         role: 'decode',
         group: 0,
         nodeRank: 0,
@@ -115,7 +132,9 @@ describe('podRankLayout', () => {
         launchMode: 'hybrid',
         ranks: '0@8200 1@8200 2@8200 3@8200',
       });
-      const worker = layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-6'));
+      const worker = layoutOf(
+        byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-6'),
+      );
       expect(summary(worker)).toEqual({
         role: 'decode',
         group: 0,
@@ -124,33 +143,65 @@ describe('podRankLayout', () => {
         launchMode: 'hybrid',
         ranks: '28@8200 29@8200 30@8200 31@8200',
       });
-      expect(worker).toMatchObject({ groupKey: 'grove/wide-ep-0-decode-sg/0', podsPerGroup: 8, localSize: 4 });
+      expect(worker).toMatchObject({
+        groupKey: 'grove/wide-ep-0-decode-sg/0',
+        podsPerGroup: 8,
+        localSize: 4,
+      });
     });
 
     it('supervisor mode: rank ports 8200+i on decode, 8000+i on prefill', () => {
       const { pods } = render({ ...GROVE_GB200_SEED, rankPorts: true });
-      expect(summary(layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-0')))).toMatchObject({
+      expect(
+        summary(
+          layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-0')),
+        ),
+      ).toMatchObject({
         nodeRank: 1,
         launchMode: 'supervisor',
         ranks: '4@8200 5@8201 6@8202 7@8203',
       });
-      expect(layoutOf(byHost(pods, 'wide-ep-0-prefill-0')).supervisorPort).toBe(8008);
+      expect(layoutOf(byHost(pods, 'wide-ep-0-prefill-0')).supervisorPort).toBe(
+        8008,
+      );
     });
 
     it('without the offset env or annotations, uses GROVE_PCSG_TEMPLATE_NUM_PODS and the leader clique name', () => {
       const { pods } = render(GROVE_GB200_SEED);
-      const pod = structuredClone(byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-2'));
+      const pod = structuredClone(
+        byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-2'),
+      );
       pod.metadata.annotations = {};
       const vllm = pod.spec!.containers!.find(c => c.name === 'vllm')!;
       vllm.env = vllm.env!.filter(e => e.name !== 'WIDE_EP_NODE_RANK_OFFSET');
-      expect(summary(layoutOf(pod))).toMatchObject({ nodeRank: 3, ranks: '12@8200 13@8200 14@8200 15@8200' });
-      const leader = structuredClone(byHost(pods, 'wide-ep-0-decode-sg-0-decode-leader-0'));
-      leader.spec!.containers!.find(c => c.name === 'vllm')!.env = [{ name: 'DP_SIZE_LOCAL', value: '4' }, { name: 'GROVE_PCSG_TEMPLATE_NUM_PODS', value: '8' }];
-      expect(layoutOf(leader)).toMatchObject({ nodeRank: 0, leader: true, podsPerGroup: 8 });
+      expect(summary(layoutOf(pod))).toMatchObject({
+        nodeRank: 3,
+        ranks: '12@8200 13@8200 14@8200 15@8200',
+      });
+      const leader = structuredClone(
+        byHost(pods, 'wide-ep-0-decode-sg-0-decode-leader-0'),
+      );
+      leader.spec!.containers!.find(c => c.name === 'vllm')!.env = [
+        { name: 'DP_SIZE_LOCAL', value: '4' },
+        { name: 'GROVE_PCSG_TEMPLATE_NUM_PODS', value: '8' },
+      ];
+      expect(layoutOf(leader)).toMatchObject({
+        nodeRank: 0,
+        leader: true,
+        podsPerGroup: 8,
+      });
     });
   });
 
-  it.each(allVariants().map(v => [`${v.orchestrator}/${v.hardware}/${v.clusterProvider}/${v.gateway}/${v.rankPorts}`, v] as const))(
+  it.each(
+    allVariants().map(
+      v =>
+        [
+          `${v.orchestrator}/${v.hardware}/${v.clusterProvider}/${v.gateway}/${v.rankPorts}`,
+          v,
+        ] as const,
+    ),
+  )(
     '%s: every operator-made pod maps onto the generator plan',
     (_, variant) => {
       const { plan, pods } = render(variant);
@@ -158,9 +209,12 @@ describe('podRankLayout', () => {
       const seen = new Set<string>();
       for (const pod of pods) {
         const layout = layoutOf(pod);
-        const planned = plan.roles[layout.role].groups[layout.group].pods[layout.nodeRank];
+        const planned =
+          plan.roles[layout.role].groups[layout.group].pods[layout.nodeRank];
         expect(layout.hostname).toBe(planned.hostname);
-        expect(layout.ranks.map(r => [r.globalRank, r.localRank, r.port])).toEqual(
+        expect(
+          layout.ranks.map(r => [r.globalRank, r.localRank, r.port]),
+        ).toEqual(
           planned.ranks.map(r => [r.globalRank, r.localRank, r.vllmPort]),
         );
         seen.add(`${layout.role}/${layout.group}/${layout.nodeRank}`);
@@ -183,18 +237,38 @@ describe('podRankLayout', () => {
     it('rejects a node rank outside its group', () => {
       const p = pod();
       p.metadata.labels!['leaderworkerset.sigs.k8s.io/worker-index'] = '2';
-      expect(podRankLayout(p)).toEqual({ problem: `pod ${p.metadata.name}: node rank 2 is outside its group of 2 pods` });
+      expect(podRankLayout(p)).toEqual({
+        problem: `pod ${p.metadata.name}: node rank 2 is outside its group of 2 pods`,
+      });
     });
 
     it.each([
-      ['wide-ep.backstage.io/dp-size-local', '100000', 'has no valid wide-ep.backstage.io/dp-size-local annotation or DP_SIZE_LOCAL env (1..72)'],
-      ['wide-ep.backstage.io/vllm-base-port', '65530', 'has an invalid wide-ep.backstage.io/vllm-base-port annotation'],
-      ['wide-ep.backstage.io/vllm-base-port', '80; rm -rf /', 'has an invalid wide-ep.backstage.io/vllm-base-port annotation'],
-      ['wide-ep.backstage.io/supervisor-port', 'evil.example.com', 'has an invalid wide-ep.backstage.io/supervisor-port annotation'],
+      [
+        'wide-ep.backstage.io/dp-size-local',
+        '100000',
+        'has no valid wide-ep.backstage.io/dp-size-local annotation or DP_SIZE_LOCAL env (1..72)',
+      ],
+      [
+        'wide-ep.backstage.io/vllm-base-port',
+        '65530',
+        'has an invalid wide-ep.backstage.io/vllm-base-port annotation',
+      ],
+      [
+        'wide-ep.backstage.io/vllm-base-port',
+        '80; rm -rf /',
+        'has an invalid wide-ep.backstage.io/vllm-base-port annotation',
+      ],
+      [
+        'wide-ep.backstage.io/supervisor-port',
+        'evil.example.com',
+        'has an invalid wide-ep.backstage.io/supervisor-port annotation',
+      ],
     ])('rejects annotation %s=%j', (key, value, why) => {
       const p = pod();
       p.metadata.annotations![key] = value;
-      expect(podRankLayout(p)).toEqual({ problem: `pod ${p.metadata.name}: ${why}` });
+      expect(podRankLayout(p)).toEqual({
+        problem: `pod ${p.metadata.name}: ${why}`,
+      });
     });
   });
 });

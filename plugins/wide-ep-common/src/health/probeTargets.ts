@@ -50,15 +50,30 @@ export const PROBE_PATHS = { health: '/health', metrics: '/metrics' } as const;
  * Running, are terminating or have no valid `status.podIP` get none.
  * @public
  */
-export function probeTargetsForPod(pod: HealthPod, layout: PodRankLayout): ProbeTarget[] {
+export function probeTargetsForPod(
+  pod: HealthPod,
+  layout: PodRankLayout,
+): ProbeTarget[] {
   const ip = pod.status?.podIP;
-  if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp || !ip || !isIpAddress(ip)) return [];
+  if (
+    pod.status?.phase !== 'Running' ||
+    pod.metadata?.deletionTimestamp ||
+    !ip ||
+    !isIpAddress(ip)
+  )
+    return [];
   const podName = pod.metadata?.name ?? layout.hostname;
   const byPort = new Map<number, number[]>();
   for (const rank of layout.ranks) {
     byPort.set(rank.port, [...(byPort.get(rank.port) ?? []), rank.globalRank]);
   }
-  return [...byPort].map(([port, ranks]) => ({ key: targetKey(ip, port), host: ip, port, pod: podName, ranks }));
+  return [...byPort].map(([port, ranks]) => ({
+    key: targetKey(ip, port),
+    host: ip,
+    port,
+    pod: podName,
+    ranks,
+  }));
 }
 
 /** The cache key of an endpoint. @public */
@@ -67,7 +82,10 @@ export function targetKey(host: string, port: number): string {
 }
 
 /** The probe URL of a target: literal IP, numeric port, fixed path. @public */
-export function probeUrl(target: Pick<ProbeTarget, 'host' | 'port'>, path: (typeof PROBE_PATHS)[keyof typeof PROBE_PATHS]): string {
+export function probeUrl(
+  target: Pick<ProbeTarget, 'host' | 'port'>,
+  path: (typeof PROBE_PATHS)[keyof typeof PROBE_PATHS],
+): string {
   return `http://${targetKey(target.host, target.port)}${path}`;
 }
 
@@ -86,13 +104,21 @@ export function rankEngineMetrics(
   const own = engines[String(globalRank)];
   if (own) return own;
   const keys = Object.keys(engines);
-  return endpointRanks === 1 && keys.length === 1 ? engines[keys[0]] : undefined;
+  return endpointRanks === 1 && keys.length === 1
+    ? engines[keys[0]]
+    : undefined;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
 
 /** A literal IPv4 or IPv6 address (no host names, no ports, no zones). @public */
 export function isIpAddress(value: string): boolean {
-  return IPV4.test(value) || (value.includes(':') && IPV6.test(value) && (value.match(/:/g)?.length ?? 0) >= 2);
+  return (
+    IPV4.test(value) ||
+    (value.includes(':') &&
+      IPV6.test(value) &&
+      (value.match(/:/g)?.length ?? 0) >= 2)
+  );
 }

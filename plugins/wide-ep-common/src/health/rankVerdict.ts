@@ -28,26 +28,52 @@ export interface RankVerdictOptions {
  */
 export function rankVerdict(options: RankVerdictOptions): RankVerdict {
   const { pod, probe, target } = options;
-  if (!pod.ready) return { state: pod.state, ...(pod.reason ? { reason: pod.reason } : {}) };
+  if (!pod.ready)
+    return { state: pod.state, ...(pod.reason ? { reason: pod.reason } : {}) };
   // A probe taken before the pod (re)became Ready says nothing about it now:
   // a restarted pod refused connections while loading, then turned Ready.
-  const stale = probe && pod.readySince !== undefined && Date.parse(probe.probedAt) < pod.readySince;
-  if (!probe || !target || stale) return { state: 'unknown', reason: 'pod is Ready; its probe result is not in yet' };
+  const stale =
+    probe &&
+    pod.readySince !== undefined &&
+    Date.parse(probe.probedAt) < pod.readySince;
+  if (!probe || !target || stale)
+    return {
+      state: 'unknown',
+      reason: 'pod is Ready; its probe result is not in yet',
+    };
   const where = `${target.host}:${target.port}`;
   const health = probe.health;
   switch (health.kind) {
     case 'ok':
-      if (options.metrics?.engineHealthy !== undefined && options.metrics.engineHealthy < 1) {
-        return { state: 'unhealthy', reason: `vllm:engine_healthy is ${options.metrics.engineHealthy} on ${where}` };
+      if (
+        options.metrics?.engineHealthy !== undefined &&
+        options.metrics.engineHealthy < 1
+      ) {
+        return {
+          state: 'unhealthy',
+          reason: `vllm:engine_healthy is ${options.metrics.engineHealthy} on ${where}`,
+        };
       }
       return { state: 'healthy' };
     case 'httpStatus':
-      return { state: 'unhealthy', reason: `/health returned ${health.status} on ${where}` };
+      return {
+        state: 'unhealthy',
+        reason: `/health returned ${health.status} on ${where}`,
+      };
     case 'timeout':
-      return { state: 'unhealthy', reason: `probe timed out after ${health.timeoutMs} ms on ${where}` };
+      return {
+        state: 'unhealthy',
+        reason: `probe timed out after ${health.timeoutMs} ms on ${where}`,
+      };
     case 'refused':
-      return { state: 'unhealthy', reason: `connection refused on ${where}: the vLLM API server is not listening` };
+      return {
+        state: 'unhealthy',
+        reason: `connection refused on ${where}: the vLLM API server is not listening`,
+      };
     default:
-      return { state: 'unhealthy', reason: `probe of ${where} failed: ${health.message}` };
+      return {
+        state: 'unhealthy',
+        reason: `probe of ${where} failed: ${health.message}`,
+      };
   }
 }

@@ -1,6 +1,12 @@
 import { workloadConditions } from './workloadConditions';
 
-const none = { leaderWorkerSets: [], podCliqueSets: [], podCliques: [], podCliqueScalingGroups: [], computeDomains: [] };
+const none = {
+  leaderWorkerSets: [],
+  podCliqueSets: [],
+  podCliques: [],
+  podCliqueScalingGroups: [],
+  computeDomains: [],
+};
 
 describe('workloadConditions', () => {
   it('LWS: a ready count next to the operator conditions; degraded while groups recover', () => {
@@ -11,15 +17,42 @@ describe('workloadConditions', () => {
         replicas: 2,
         readyReplicas: 1,
         conditions: [
-          { type: 'Available', status: 'False', reason: 'AllGroupsReady', message: 'All replicas are ready' },
-          { type: 'Progressing', status: 'True', reason: 'GroupsProgressing', message: 'Replicas are progressing' },
+          {
+            type: 'Available',
+            status: 'False',
+            reason: 'AllGroupsReady',
+            message: 'All replicas are ready',
+          },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'GroupsProgressing',
+            message: 'Replicas are progressing',
+          },
         ],
       },
     };
     expect(workloadConditions({ ...none, leaderWorkerSets: [lws] })).toEqual([
-      { type: 'GroupsReady', status: 'False', message: '1/2 groups ready', source: 'LeaderWorkerSet/wide-ep-decode' },
-      { type: 'Available', status: 'False', reason: 'AllGroupsReady', message: 'All replicas are ready', source: 'LeaderWorkerSet/wide-ep-decode' },
-      { type: 'Progressing', status: 'True', reason: 'GroupsProgressing', message: 'Replicas are progressing', source: 'LeaderWorkerSet/wide-ep-decode' },
+      {
+        type: 'GroupsReady',
+        status: 'False',
+        message: '1/2 groups ready',
+        source: 'LeaderWorkerSet/wide-ep-decode',
+      },
+      {
+        type: 'Available',
+        status: 'False',
+        reason: 'AllGroupsReady',
+        message: 'All replicas are ready',
+        source: 'LeaderWorkerSet/wide-ep-decode',
+      },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'GroupsProgressing',
+        message: 'Replicas are progressing',
+        source: 'LeaderWorkerSet/wide-ep-decode',
+      },
     ]);
   });
 
@@ -45,7 +78,13 @@ describe('workloadConditions', () => {
           },
         },
       ],
-      podCliqueScalingGroups: [{ metadata: { name: 'wide-ep-0-decode-sg' }, spec: { replicas: 1 }, status: { availableReplicas: 1 } }],
+      podCliqueScalingGroups: [
+        {
+          metadata: { name: 'wide-ep-0-decode-sg' },
+          spec: { replicas: 1 },
+          status: { availableReplicas: 1 },
+        },
+      ],
       podCliques: [
         {
           metadata: { name: 'wide-ep-0-decode-sg-0-decode-worker' },
@@ -53,17 +92,49 @@ describe('workloadConditions', () => {
           status: {
             readyReplicas: 5,
             scheduleGatedReplicas: 2,
-            conditions: [{ type: 'MinAvailableBreached', status: 'True', reason: 'InsufficientReadyPods', message: 'ready 5 < minAvailable 7' }],
+            conditions: [
+              {
+                type: 'MinAvailableBreached',
+                status: 'True',
+                reason: 'InsufficientReadyPods',
+                message: 'ready 5 < minAvailable 7',
+              },
+            ],
           },
         },
       ],
     });
     expect(result).toEqual([
-      { type: 'ReplicasAvailable', status: 'False', message: '0/1 replicas available', source: 'PodCliqueSet/wide-ep' },
-      { type: 'PodGangRunning', status: 'False', reason: 'Starting', source: 'PodGang/wide-ep-0' },
-      { type: 'Unhealthy', status: 'True', reason: 'PodsNotReady', source: 'PodGang/wide-ep-0' },
-      { type: 'ReplicasAvailable', status: 'True', message: '1/1 replicas available', source: 'PodCliqueScalingGroup/wide-ep-0-decode-sg' },
-      { type: 'PodsReady', status: 'False', message: '5/7 pods ready, 2 schedule-gated', source: 'PodClique/wide-ep-0-decode-sg-0-decode-worker' },
+      {
+        type: 'ReplicasAvailable',
+        status: 'False',
+        message: '0/1 replicas available',
+        source: 'PodCliqueSet/wide-ep',
+      },
+      {
+        type: 'PodGangRunning',
+        status: 'False',
+        reason: 'Starting',
+        source: 'PodGang/wide-ep-0',
+      },
+      {
+        type: 'Unhealthy',
+        status: 'True',
+        reason: 'PodsNotReady',
+        source: 'PodGang/wide-ep-0',
+      },
+      {
+        type: 'ReplicasAvailable',
+        status: 'True',
+        message: '1/1 replicas available',
+        source: 'PodCliqueScalingGroup/wide-ep-0-decode-sg',
+      },
+      {
+        type: 'PodsReady',
+        status: 'False',
+        message: '5/7 pods ready, 2 schedule-gated',
+        source: 'PodClique/wide-ep-0-decode-sg-0-decode-worker',
+      },
       {
         type: 'MinAvailableBreached',
         status: 'True',
@@ -79,13 +150,34 @@ describe('workloadConditions', () => {
       workloadConditions({
         ...none,
         computeDomains: [
-          { metadata: { name: 'a' }, spec: { numNodes: 0 }, status: { status: 'NotReady', nodes: [{ name: 'n1', status: 'Ready' }, { name: 'n2', status: 'NotReady' }] } },
+          {
+            metadata: { name: 'a' },
+            spec: { numNodes: 0 },
+            status: {
+              status: 'NotReady',
+              nodes: [
+                { name: 'n1', status: 'Ready' },
+                { name: 'n2', status: 'NotReady' },
+              ],
+            },
+          },
           { metadata: { name: 'b' }, spec: { numNodes: 4 } },
         ],
       }),
     ).toEqual([
-      { type: 'Ready', status: 'False', reason: 'NotReady', message: '1/2 nodes Ready', source: 'ComputeDomain/a' },
-      { type: 'Ready', status: 'Unknown', message: '0/4 nodes Ready', source: 'ComputeDomain/b' },
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'NotReady',
+        message: '1/2 nodes Ready',
+        source: 'ComputeDomain/a',
+      },
+      {
+        type: 'Ready',
+        status: 'Unknown',
+        message: '0/4 nodes Ready',
+        source: 'ComputeDomain/b',
+      },
     ]);
   });
 
@@ -101,7 +193,12 @@ describe('workloadConditions', () => {
             addresses: [{ type: 'IPAddress', value: '10.0.0.7' }],
             conditions: [
               { type: 'Accepted', status: 'True', reason: 'Accepted' },
-              { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Resource programmed' },
+              {
+                type: 'Programmed',
+                status: 'True',
+                reason: 'Programmed',
+                message: 'Resource programmed',
+              },
             ],
           },
         },
@@ -115,7 +212,12 @@ describe('workloadConditions', () => {
               {
                 parentRef: gatewayRef,
                 conditions: [
-                  { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: 'InferencePool wide-ep-infpool not found' },
+                  {
+                    type: 'ResolvedRefs',
+                    status: 'False',
+                    reason: 'BackendNotFound',
+                    message: 'InferencePool wide-ep-infpool not found',
+                  },
                 ],
               },
             ],
@@ -125,7 +227,16 @@ describe('workloadConditions', () => {
       inferencePools: [
         {
           metadata: { name: 'wide-ep-infpool' },
-          status: { parents: [{ parentRef: gatewayRef, conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted' }] }] },
+          status: {
+            parents: [
+              {
+                parentRef: gatewayRef,
+                conditions: [
+                  { type: 'Accepted', status: 'True', reason: 'Accepted' },
+                ],
+              },
+            ],
+          },
         },
       ],
     });
@@ -134,10 +245,16 @@ describe('workloadConditions', () => {
         type: 'Programmed',
         status: 'Unknown',
         reason: 'NoStatus',
-        message: 'no controller has reported on it yet: is a controller for GatewayClass kgateway running?',
+        message:
+          'no controller has reported on it yet: is a controller for GatewayClass kgateway running?',
         source: 'Gateway/other',
       },
-      { type: 'Accepted', status: 'True', reason: 'Accepted', source: 'Gateway/wide-ep-inference-gateway' },
+      {
+        type: 'Accepted',
+        status: 'True',
+        reason: 'Accepted',
+        source: 'Gateway/wide-ep-inference-gateway',
+      },
       {
         type: 'Programmed',
         status: 'True',
@@ -150,13 +267,15 @@ describe('workloadConditions', () => {
         status: 'False',
         reason: 'BackendNotFound',
         message: 'InferencePool wide-ep-infpool not found',
-        source: 'HTTPRoute/wide-ep-route (parent Gateway/wide-ep-inference-gateway)',
+        source:
+          'HTTPRoute/wide-ep-route (parent Gateway/wide-ep-inference-gateway)',
       },
       {
         type: 'Accepted',
         status: 'True',
         reason: 'Accepted',
-        source: 'InferencePool/wide-ep-infpool (parent Gateway/wide-ep-inference-gateway)',
+        source:
+          'InferencePool/wide-ep-infpool (parent Gateway/wide-ep-inference-gateway)',
       },
     ]);
   });

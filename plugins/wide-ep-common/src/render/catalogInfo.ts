@@ -9,7 +9,11 @@ import type { KubernetesObject } from '../types';
  * rank-health card and the Kubernetes plugin use to find the workloads.
  * @public
  */
-export function renderCatalogInfo(spec: WideEpSpec, topology: TopologyPlan, workloads: KubernetesObject[]) {
+export function renderCatalogInfo(
+  spec: WideEpSpec,
+  topology: TopologyPlan,
+  workloads: KubernetesObject[],
+) {
   const annotations: Record<string, string> = {
     [ENTITY_ANNOTATIONS.kubernetesId]: spec.name,
     [ENTITY_ANNOTATIONS.kubernetesNamespace]: spec.namespace,
@@ -17,16 +21,21 @@ export function renderCatalogInfo(spec: WideEpSpec, topology: TopologyPlan, work
     [ENTITY_ANNOTATIONS.orchestrator]: spec.orchestrator,
     [ENTITY_ANNOTATIONS.hardware]: spec.hardware,
     [ENTITY_ANNOTATIONS.podSelector]: podSelectorString(spec),
-    [ENTITY_ANNOTATIONS.workloads]: workloads.map(w => `${w.kind}/${w.metadata.name}`).join(','),
+    [ENTITY_ANNOTATIONS.workloads]: workloads
+      .map(w => `${w.kind}/${w.metadata.name}`)
+      .join(','),
   };
-  if (spec.cluster) annotations[ENTITY_ANNOTATIONS.kubernetesCluster] = spec.cluster;
+  if (spec.cluster)
+    annotations[ENTITY_ANNOTATIONS.kubernetesCluster] = spec.cluster;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name: spec.name,
       title: `${spec.name} (wide-EP ${servedModelName(spec)})`,
-      description: `llm-d wide expert-parallel deployment of ${servedModelName(spec)} on ${topology.totalGpus} ${spec.hardware.toUpperCase()} GPUs`,
+      description: `llm-d wide expert-parallel deployment of ${servedModelName(
+        spec,
+      )} on ${topology.totalGpus} ${spec.hardware.toUpperCase()} GPUs`,
       annotations,
       tags: ['llm-d', 'wide-ep', spec.hardware, spec.orchestrator],
     },

@@ -24,7 +24,10 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
   const className = gatewayClassName(spec.gateway);
   if (!className) return [];
   const names = objectNames(spec.name);
-  const labels = { [LABELS.deployment]: spec.name, [LABELS.kubernetesId]: spec.name };
+  const labels = {
+    [LABELS.deployment]: spec.name,
+    [LABELS.kubernetesId]: spec.name,
+  };
   const meta = (name: string, extra: Record<string, string> = {}) => ({
     name,
     namespace: spec.namespace,
@@ -33,13 +36,26 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
   const objects: KubernetesObject[] = [];
   const gatewaySpec: Record<string, unknown> = {
     gatewayClassName: className,
-    listeners: [{ name: 'default', port: PORTS.gateway, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }],
+    listeners: [
+      {
+        name: 'default',
+        port: PORTS.gateway,
+        protocol: 'HTTP',
+        allowedRoutes: { namespaces: { from: 'Same' } },
+      },
+    ],
   };
   let gatewayLabels: Record<string, string> = {};
 
   if (spec.gateway === 'istio') {
     gatewayLabels = { 'istio.io/enable-inference-extproc': 'true' };
-    gatewaySpec.infrastructure = { parametersRef: { group: '', kind: 'ConfigMap', name: names.gatewayConfig } };
+    gatewaySpec.infrastructure = {
+      parametersRef: {
+        group: '',
+        kind: 'ConfigMap',
+        name: names.gatewayConfig,
+      },
+    };
     objects.push({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -53,11 +69,21 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
                   {
                     name: 'istio-proxy',
                     args: [
-                      'proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local',
-                      '--proxyLogLevel', 'warn', '--proxyComponentLogLevel', 'misc:warn',
-                      '--log_output_level', 'default:warn',
+                      'proxy',
+                      'router',
+                      '--domain',
+                      '$(POD_NAMESPACE).svc.cluster.local',
+                      '--proxyLogLevel',
+                      'warn',
+                      '--proxyComponentLogLevel',
+                      'misc:warn',
+                      '--log_output_level',
+                      'default:warn',
                     ],
-                    resources: { limits: { cpu: '8', memory: '16Gi' }, requests: { cpu: 2, memory: '4Gi' } },
+                    resources: {
+                      limits: { cpu: '8', memory: '16Gi' },
+                      requests: { cpu: 2, memory: '4Gi' },
+                    },
                   },
                 ],
               },
@@ -70,7 +96,11 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
   }
   if (spec.gateway === 'kgateway-openshift') {
     gatewaySpec.infrastructure = {
-      parametersRef: { group: 'gateway.kgateway.dev', kind: 'GatewayParameters', name: names.gatewayParameters },
+      parametersRef: {
+        group: 'gateway.kgateway.dev',
+        kind: 'GatewayParameters',
+        name: names.gatewayParameters,
+      },
     };
     const restricted = {
       allowPrivilegeEscalation: false,
@@ -85,7 +115,9 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
         kube: {
           // OpenShift assigns the UID from the namespace range.
           floatingUserId: true,
-          envoyContainer: { securityContext: { ...restricted, runAsNonRoot: true } },
+          envoyContainer: {
+            securityContext: { ...restricted, runAsNonRoot: true },
+          },
           sdsContainer: { securityContext: restricted },
           service: { type: 'ClusterIP' },
         },
@@ -102,7 +134,14 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
 
   const rule: Record<string, unknown> = {
     matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-    backendRefs: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: names.pool, port: PORTS.serving }],
+    backendRefs: [
+      {
+        group: 'inference.networking.k8s.io',
+        kind: 'InferencePool',
+        name: names.pool,
+        port: PORTS.serving,
+      },
+    ],
   };
   // GKE rejects 0s route timeouts; its GCPBackendPolicy carries the 300 s limit.
   if (spec.gateway !== 'gke-l7-regional-external-managed') {
@@ -113,7 +152,13 @@ export function renderGateway(spec: WideEpSpec): KubernetesObject[] {
     kind: 'HTTPRoute',
     metadata: meta(names.route),
     spec: {
-      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: names.gateway }],
+      parentRefs: [
+        {
+          group: 'gateway.networking.k8s.io',
+          kind: 'Gateway',
+          name: names.gateway,
+        },
+      ],
       rules: [rule],
     },
   });

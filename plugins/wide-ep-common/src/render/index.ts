@@ -11,9 +11,22 @@ import { renderReadme } from './readme';
 // Prerequisites before workloads before routing: the order a server-side
 // apply should follow, and the order of kustomization.yaml.
 const KIND_ORDER = [
-  'ServiceAccount', 'ComputeDomain', 'Role', 'RoleBinding', 'ConfigMap', 'GatewayParameters',
-  'LeaderWorkerSet', 'PodCliqueSet', 'Deployment', 'Service', 'InferencePool', 'DestinationRule',
-  'HealthCheckPolicy', 'GCPBackendPolicy', 'Gateway', 'HTTPRoute',
+  'ServiceAccount',
+  'ComputeDomain',
+  'Role',
+  'RoleBinding',
+  'ConfigMap',
+  'GatewayParameters',
+  'LeaderWorkerSet',
+  'PodCliqueSet',
+  'Deployment',
+  'Service',
+  'InferencePool',
+  'DestinationRule',
+  'HealthCheckPolicy',
+  'GCPBackendPolicy',
+  'Gateway',
+  'HTTPRoute',
 ];
 
 /** Everything the generator produces for one spec. @public */
@@ -29,8 +42,15 @@ export interface RenderResult {
 }
 
 /** Renders the Kubernetes objects of a validated spec, in apply order. @public */
-export function renderObjects(spec: WideEpSpec, plan: TopologyPlan = planTopology(spec)): KubernetesObject[] {
-  const objects = [...renderModelServers(spec, plan), ...renderRouter(spec, plan), ...renderGateway(spec)];
+export function renderObjects(
+  spec: WideEpSpec,
+  plan: TopologyPlan = planTopology(spec),
+): KubernetesObject[] {
+  const objects = [
+    ...renderModelServers(spec, plan),
+    ...renderRouter(spec, plan),
+    ...renderGateway(spec),
+  ];
   const rank = (o: KubernetesObject) => {
     const i = KIND_ORDER.indexOf(o.kind);
     return i === -1 ? KIND_ORDER.length : i;
@@ -52,9 +72,14 @@ export function manifestPath(object: KubernetesObject): string {
 export function renderDeployment(spec: WideEpSpec): RenderResult {
   const plan = planTopology(spec);
   const objects = renderObjects(spec, plan);
-  const workloads = objects.filter(o => o.kind === 'LeaderWorkerSet' || o.kind === 'PodCliqueSet');
+  const workloads = objects.filter(
+    o => o.kind === 'LeaderWorkerSet' || o.kind === 'PodCliqueSet',
+  );
   const entity = renderCatalogInfo(spec, plan, workloads);
-  const manifests = objects.map(o => ({ path: manifestPath(o), content: toYaml(o) }));
+  const manifests = objects.map(o => ({
+    path: manifestPath(o),
+    content: toYaml(o),
+  }));
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',

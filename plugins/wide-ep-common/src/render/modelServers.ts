@@ -4,11 +4,20 @@ import { groveRoleLayout, objectNames } from '../names';
 import type { Role, WideEpSpec } from '../spec';
 import type { RolePlan, TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
-import { mnnvlMode, modelServerPodSpec, providerPodAnnotations } from './podSpec';
+import {
+  mnnvlMode,
+  modelServerPodSpec,
+  providerPodAnnotations,
+} from './podSpec';
 
 const ROLES: Role[] = ['prefill', 'decode'];
 
-function meta(spec: WideEpSpec, name: string, labels: Record<string, string>, annotations?: Record<string, string>) {
+function meta(
+  spec: WideEpSpec,
+  name: string,
+  labels: Record<string, string>,
+  annotations?: Record<string, string>,
+) {
   return {
     name,
     namespace: spec.namespace,
@@ -27,22 +36,35 @@ function podTemplateMetadata(spec: WideEpSpec, plan: RolePlan) {
 /** ServiceAccount the model-server pods run as. */
 export function renderServiceAccount(spec: WideEpSpec): KubernetesObject {
   const name = objectNames(spec.name).serviceAccount;
-  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(spec, name, workloadLabels(spec)) };
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta(spec, name, workloadLabels(spec)),
+  };
 }
 
 /** One LeaderWorkerSet per role (wide-ep-domain.md §2.1, §7). */
-export function renderLeaderWorkerSets(spec: WideEpSpec, topology: TopologyPlan): KubernetesObject[] {
+export function renderLeaderWorkerSets(
+  spec: WideEpSpec,
+  topology: TopologyPlan,
+): KubernetesObject[] {
   return ROLES.map(role => {
     const plan = topology.roles[role];
     const annotations: Record<string, string> = {};
     if (mnnvlMode(spec) !== 'none') {
       // One IMEX domain per NVL72 rack: keep a whole group on one clique.
-      annotations['leaderworkerset.sigs.k8s.io/exclusive-topology'] = 'nvidia.com/gpu.clique';
+      annotations['leaderworkerset.sigs.k8s.io/exclusive-topology'] =
+        'nvidia.com/gpu.clique';
     }
     return {
       apiVersion: 'leaderworkerset.x-k8s.io/v1',
       kind: 'LeaderWorkerSet',
-      metadata: meta(spec, objectNames(spec.name).lws(role), { ...workloadLabels(spec), [LABELS.role]: role }, annotations),
+      metadata: meta(
+        spec,
+        objectNames(spec.name).lws(role),
+        { ...workloadLabels(spec), [LABELS.role]: role },
+        annotations,
+      ),
       spec: {
         replicas: plan.replicas,
         // All pods start together: a DP leader cannot become ready before
@@ -76,10 +98,16 @@ function groveCliques(spec: WideEpSpec, plan: RolePlan) {
     },
   });
   if (layout.kind === 'standalone') {
-    return { cliques: [clique(layout.clique, plan.replicas)], scalingGroups: [] };
+    return {
+      cliques: [clique(layout.clique, plan.replicas)],
+      scalingGroups: [],
+    };
   }
   return {
-    cliques: [clique(layout.leader, 1, 0), clique(layout.worker, plan.podsPerGroup - 1, 1)],
+    cliques: [
+      clique(layout.leader, 1, 0),
+      clique(layout.worker, plan.podsPerGroup - 1, 1),
+    ],
     scalingGroups: [
       {
         name: layout.scalingGroup,
@@ -92,7 +120,10 @@ function groveCliques(spec: WideEpSpec, plan: RolePlan) {
 }
 
 /** One PodCliqueSet holding both roles (wide-ep-domain.md §11). */
-export function renderPodCliqueSet(spec: WideEpSpec, topology: TopologyPlan): KubernetesObject {
+export function renderPodCliqueSet(
+  spec: WideEpSpec,
+  topology: TopologyPlan,
+): KubernetesObject {
   const parts = ROLES.map(role => groveCliques(spec, topology.roles[role]));
   const template: Record<string, unknown> = {
     // Minutes, not the 4h default: a wide-EP group with a dead member serves nothing.
@@ -103,14 +134,24 @@ export function renderPodCliqueSet(spec: WideEpSpec, topology: TopologyPlan): Ku
   if (scalingGroups.length) template.podCliqueScalingGroups = scalingGroups;
   if (spec.grove.topologyName) {
     // pack.required, not packDomain, which the current CRD rejects (#17).
-    template.topologyConstraint = { topologyName: spec.grove.topologyName, pack: { required: 'rack' } };
+    template.topologyConstraint = {
+      topologyName: spec.grove.topologyName,
+      pack: { required: 'rack' },
+    };
   }
   const annotations: Record<string, string> =
-    mnnvlMode(spec) === 'groveAuto' ? { 'grove.io/mnnvl-group': 'default' } : {};
+    mnnvlMode(spec) === 'groveAuto'
+      ? { 'grove.io/mnnvl-group': 'default' }
+      : {};
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: meta(spec, objectNames(spec.name).podCliqueSet, workloadLabels(spec), annotations),
+    metadata: meta(
+      spec,
+      objectNames(spec.name).podCliqueSet,
+      workloadLabels(spec),
+      annotations,
+    ),
     // The CRD default is 0 replicas: always set it.
     spec: { replicas: 1, template },
   };
@@ -126,16 +167,23 @@ export function renderComputeDomain(spec: WideEpSpec): KubernetesObject {
     spec: {
       // Deprecated; 0 lets the DRA driver size the domain from the pods.
       numNodes: 0,
-      channel: { resourceClaimTemplate: { name: names.computeDomainClaimTemplate } },
+      channel: {
+        resourceClaimTemplate: { name: names.computeDomainClaimTemplate },
+      },
     },
   };
 }
 
 /** Model-server objects in apply order. */
-export function renderModelServers(spec: WideEpSpec, topology: TopologyPlan): KubernetesObject[] {
+export function renderModelServers(
+  spec: WideEpSpec,
+  topology: TopologyPlan,
+): KubernetesObject[] {
   const objects = [renderServiceAccount(spec)];
-  if (mnnvlMode(spec) === 'computeDomain') objects.push(renderComputeDomain(spec));
-  if (spec.orchestrator === 'lws') objects.push(...renderLeaderWorkerSets(spec, topology));
+  if (mnnvlMode(spec) === 'computeDomain')
+    objects.push(renderComputeDomain(spec));
+  if (spec.orchestrator === 'lws')
+    objects.push(...renderLeaderWorkerSets(spec, topology));
   else objects.push(renderPodCliqueSet(spec, topology));
   return objects;
 }

@@ -13,7 +13,9 @@ type ContainerPort = { name: string; containerPort: number; protocol: 'TCP' };
 export const COMPUTE_DOMAIN_CLAIM = 'compute-domain-channel';
 
 /** How a pod gets its multi-node NVLink channel, or none (RDMA hardware). */
-export function mnnvlMode(spec: WideEpSpec): 'none' | 'computeDomain' | 'groveAuto' {
+export function mnnvlMode(
+  spec: WideEpSpec,
+): 'none' | 'computeDomain' | 'groveAuto' {
   if (HARDWARE_PROFILES[spec.hardware].fabric !== 'mnnvl') return 'none';
   return spec.orchestrator === 'grove' ? 'groveAuto' : 'computeDomain';
 }
@@ -28,7 +30,15 @@ const value = (name: string, v: string): Env => ({ name, value: v });
 export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
   const profile = HARDWARE_PROFILES[spec.hardware];
   const env: Env[] = [
-    { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: spec.hfTokenSecret.name, key: spec.hfTokenSecret.key } } },
+    {
+      name: 'HF_TOKEN',
+      valueFrom: {
+        secretKeyRef: {
+          name: spec.hfTokenSecret.name,
+          key: spec.hfTokenSecret.key,
+        },
+      },
+    },
     value('DP_SIZE_LOCAL', String(plan.localSize)),
     value('TP_SIZE', '1'),
     value('VLLM_SKIP_P2P_CHECK', '1'),
@@ -37,7 +47,10 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
     value('VLLM_LOGGING_LEVEL', 'INFO'),
     value('GLOO_SOCKET_IFNAME', 'eth0'),
     value('NCCL_SOCKET_IFNAME', 'eth0'),
-    { name: 'VLLM_NIXL_SIDE_CHANNEL_HOST', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    {
+      name: 'VLLM_NIXL_SIDE_CHANNEL_HOST',
+      valueFrom: { fieldRef: { fieldPath: 'status.podIP' } },
+    },
     value('VLLM_NIXL_SIDE_CHANNEL_PORT', String(PORTS.nixlSideChannel)),
   ];
   if (profile.fabric === 'rdma') {
@@ -49,15 +62,22 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
       value('NVSHMEM_IB_ENABLE_IBGDA', 'true'),
       value('NVSHMEM_BOOTSTRAP_UID_SOCK_IFNAME', 'eth0'),
     );
-    if (plan.role === 'decode') env.push(value('NVSHMEM_SYMMETRIC_SIZE', '16G'));
+    if (plan.role === 'decode')
+      env.push(value('NVSHMEM_SYMMETRIC_SIZE', '16G'));
     if (plan.role === 'prefill') {
       // Long prompts keep prefill connections idle between chunks, and the
       // prefill engines take longest to warm up (revision D).
-      env.push(value('VLLM_HTTP_TIMEOUT_KEEP_ALIVE', '120'), value('VLLM_ENGINE_READY_TIMEOUT_S', '3000'));
+      env.push(
+        value('VLLM_HTTP_TIMEOUT_KEEP_ALIVE', '120'),
+        value('VLLM_ENGINE_READY_TIMEOUT_S', '3000'),
+      );
     }
     if (spec.clusterProvider === 'gke') {
       env.push(
-        value('DEEP_EP_DEVICE_TO_HCA_MAPPING', Array.from({ length: 8 }, (_, i) => `${i}:mlx5_${i}:1`).join(',')),
+        value(
+          'DEEP_EP_DEVICE_TO_HCA_MAPPING',
+          Array.from({ length: 8 }, (_, i) => `${i}:mlx5_${i}:1`).join(','),
+        ),
         // The GKE NCCL tuner and net plugins fight DeepEP's IBGDA path.
         value('NCCL_TUNER_PLUGIN', 'none'),
         value('NCCL_NET_PLUGIN', ''),
@@ -82,9 +102,13 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
       value('VLLM_ENGINE_READY_TIMEOUT_S', '1800'),
     );
     if (isFp4Model(spec.model)) {
-      env.push(value('VLLM_USE_FLASHINFER_MOE_FP4', '1'), value('VLLM_FLASHINFER_MOE_BACKEND', 'throughput'));
+      env.push(
+        value('VLLM_USE_FLASHINFER_MOE_FP4', '1'),
+        value('VLLM_FLASHINFER_MOE_BACKEND', 'throughput'),
+      );
     }
-    if (plan.role === 'decode') env.push(value('VLLM_NIXL_ABORT_REQUEST_TIMEOUT', '600'));
+    if (plan.role === 'decode')
+      env.push(value('VLLM_NIXL_ABORT_REQUEST_TIMEOUT', '600'));
   }
   env.push(
     value('CUDA_CACHE_PATH', '/var/cache/vllm/cuda'),
@@ -97,14 +121,22 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
 }
 
 function vllmPorts(plan: RolePlan): ContainerPort[] {
-  const tcp = (name: string, containerPort: number): ContainerPort => ({ name, containerPort, protocol: 'TCP' });
+  const tcp = (name: string, containerPort: number): ContainerPort => ({
+    name,
+    containerPort,
+    protocol: 'TCP',
+  });
   const ports =
     plan.launchMode === 'supervisor'
-      ? [...plan.vllmPorts.map((p, i) => tcp(`vllm-rank${i}`, p)), tcp('supervisor', plan.supervisorPort!)]
+      ? [
+          ...plan.vllmPorts.map((p, i) => tcp(`vllm-rank${i}`, p)),
+          tcp('supervisor', plan.supervisorPort!),
+        ]
       : [tcp('vllm', plan.vllmBasePort)];
   ports.push(tcp('dp-rpc', PORTS.dataParallelRpc));
   // vLLM offsets the NIXL side channel by local rank (wide-ep-domain.md §12 #8).
-  for (let i = 0; i < plan.localSize; i++) ports.push(tcp(`nixl${i}`, PORTS.nixlSideChannel + i));
+  for (let i = 0; i < plan.localSize; i++)
+    ports.push(tcp(`nixl${i}`, PORTS.nixlSideChannel + i));
   return ports;
 }
 
@@ -118,11 +150,19 @@ function probes(spec: WideEpSpec, plan: RolePlan) {
       timeoutSeconds: 5,
       failureThreshold: startup.failureThreshold,
     },
-    livenessProbe: { httpGet: { path: '/health', port }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: {
+      httpGet: { path: '/health', port },
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
     // The supervisor's /readyz is 200 only when every local rank is healthy;
     // a /v1/models probe would keep a pod with a dead rank Ready (#11).
     readinessProbe: {
-      httpGet: { path: plan.launchMode === 'supervisor' ? '/readyz' : '/v1/models', port },
+      httpGet: {
+        path: plan.launchMode === 'supervisor' ? '/readyz' : '/v1/models',
+        port,
+      },
       periodSeconds: 10,
       timeoutSeconds: 5,
       failureThreshold: 3,
@@ -147,7 +187,8 @@ function resources(spec: WideEpSpec, plan: RolePlan) {
         requests[`networking.gke.io.networks/rdma-${i}`] = '0';
       }
     } else {
-      for (let i = 0; i < 4; i++) limits[`networking.gke.io.networks/rdma-${i}`] = '1';
+      for (let i = 0; i < 4; i++)
+        limits[`networking.gke.io.networks/rdma-${i}`] = '1';
     }
   }
   if (spec.clusterProvider === 'coreweave' && profile.fabric === 'rdma') {
@@ -158,7 +199,13 @@ function resources(spec: WideEpSpec, plan: RolePlan) {
 }
 
 function volumes(spec: WideEpSpec) {
-  const shm = { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: HARDWARE_PROFILES[spec.hardware].shmSize } };
+  const shm = {
+    name: 'dshm',
+    emptyDir: {
+      medium: 'Memory',
+      sizeLimit: HARDWARE_PROFILES[spec.hardware].shmSize,
+    },
+  };
   const cache = (name: string, kind: 'hf' | 'jit') => {
     if (spec.clusterProvider === 'gke') {
       return {
@@ -170,7 +217,13 @@ function volumes(spec: WideEpSpec) {
       };
     }
     if (spec.clusterProvider === 'coreweave') {
-      return { name, hostPath: { path: `/mnt/local/${kind}-cache`, type: 'DirectoryOrCreate' } };
+      return {
+        name,
+        hostPath: {
+          path: `/mnt/local/${kind}-cache`,
+          type: 'DirectoryOrCreate',
+        },
+      };
     }
     return { name, emptyDir: {} };
   };
@@ -195,7 +248,11 @@ function routingSidecar(plan: RolePlan) {
     imagePullPolicy: 'IfNotPresent',
     args,
     ports: multiPort
-      ? plan.servingPorts.map((p, i) => ({ name: `rank${i}`, containerPort: p, protocol: 'TCP' }))
+      ? plan.servingPorts.map((p, i) => ({
+          name: `rank${i}`,
+          containerPort: p,
+          protocol: 'TCP',
+        }))
       : [{ name: 'sidecar', containerPort: PORTS.serving, protocol: 'TCP' }],
     resources: { requests: { cpu: '1', memory: '1Gi' } },
     // Native sidecar: starts before vLLM and lives as long as the pod.
@@ -205,15 +262,26 @@ function routingSidecar(plan: RolePlan) {
 }
 
 /** Pod-template annotations the cluster provider needs (GKE multi-NIC). */
-export function providerPodAnnotations(spec: WideEpSpec): Record<string, string> {
+export function providerPodAnnotations(
+  spec: WideEpSpec,
+): Record<string, string> {
   if (spec.clusterProvider !== 'gke') return {};
   const rdma = HARDWARE_PROFILES[spec.hardware].fabric === 'rdma';
   const nics = rdma
-    ? Array.from({ length: 8 }, (_, i) => ({ interfaceName: `eth${i + 2}`, network: `rdma-${i}` }))
-    : Array.from({ length: 4 }, (_, i) => ({ interfaceName: `rdma${i}`, network: `rdma-${i}` }));
+    ? Array.from({ length: 8 }, (_, i) => ({
+        interfaceName: `eth${i + 2}`,
+        network: `rdma-${i}`,
+      }))
+    : Array.from({ length: 4 }, (_, i) => ({
+        interfaceName: `rdma${i}`,
+        network: `rdma-${i}`,
+      }));
   return {
     'networking.gke.io/default-interface': 'eth0',
-    'networking.gke.io/interfaces': JSON.stringify([{ interfaceName: 'eth0', network: 'default' }, ...nics]),
+    'networking.gke.io/interfaces': JSON.stringify([
+      { interfaceName: 'eth0', network: 'default' },
+      ...nics,
+    ]),
   };
 }
 
@@ -221,11 +289,16 @@ export function providerPodAnnotations(spec: WideEpSpec): Record<string, string>
  * The pod spec of one role. `nodeRankOffset` is set only for Grove cliques
  * (0 leader, 1 worker); LWS pods read their index from LWS_WORKER_INDEX.
  */
-export function modelServerPodSpec(spec: WideEpSpec, plan: RolePlan, nodeRankOffset?: number) {
+export function modelServerPodSpec(
+  spec: WideEpSpec,
+  plan: RolePlan,
+  nodeRankOffset?: number,
+) {
   const profile = HARDWARE_PROFILES[spec.hardware];
   const role: Role = plan.role;
   const env = vllmEnv(spec, plan);
-  if (nodeRankOffset !== undefined) env.splice(1, 0, value(NODE_RANK_OFFSET_ENV, String(nodeRankOffset)));
+  if (nodeRankOffset !== undefined)
+    env.splice(1, 0, value(NODE_RANK_OFFSET_ENV, String(nodeRankOffset)));
   const mnnvl = mnnvlMode(spec);
   const container: Record<string, unknown> = {
     name: 'vllm',
@@ -238,14 +311,18 @@ export function modelServerPodSpec(spec: WideEpSpec, plan: RolePlan, nodeRankOff
     ...probes(spec, plan),
     resources: {
       ...resources(spec, plan),
-      ...(mnnvl === 'computeDomain' ? { claims: [{ name: COMPUTE_DOMAIN_CLAIM }] } : {}),
+      ...(mnnvl === 'computeDomain'
+        ? { claims: [{ name: COMPUTE_DOMAIN_CLAIM }] }
+        : {}),
     },
     securityContext: {
       capabilities: { add: ['IPC_LOCK', 'SYS_RAWIO'] },
       runAsUser: 0,
       runAsGroup: 0,
       // GPU-initiated RDMA (IBGDA) on GKE needs the device files unfiltered.
-      ...(spec.clusterProvider === 'gke' && profile.fabric === 'rdma' ? { privileged: true } : {}),
+      ...(spec.clusterProvider === 'gke' && profile.fabric === 'rdma'
+        ? { privileged: true }
+        : {}),
     },
     volumeMounts: [
       { name: 'dshm', mountPath: '/dev/shm' },
@@ -255,27 +332,54 @@ export function modelServerPodSpec(spec: WideEpSpec, plan: RolePlan, nodeRankOff
   };
   const podSpec: Record<string, unknown> = {
     serviceAccountName: objectNames(spec.name).serviceAccount,
-    ...(spec.orchestrator === 'grove' && spec.grove.kaiScheduler ? { schedulerName: 'kai-scheduler' } : {}),
+    ...(spec.orchestrator === 'grove' && spec.grove.kaiScheduler
+      ? { schedulerName: 'kai-scheduler' }
+      : {}),
     ...(plan.sidecar ? { initContainers: [routingSidecar(plan)] } : {}),
     containers: [container],
     volumes: volumes(spec),
   };
   if (profile.arch === 'arm64') {
     podSpec.nodeSelector = { 'kubernetes.io/arch': 'arm64' };
-    podSpec.tolerations = [{ key: 'kubernetes.io/arch', operator: 'Equal', value: 'arm64', effect: 'NoSchedule' }];
+    podSpec.tolerations = [
+      {
+        key: 'kubernetes.io/arch',
+        operator: 'Equal',
+        value: 'arm64',
+        effect: 'NoSchedule',
+      },
+    ];
   }
   if (mnnvl === 'computeDomain') {
     podSpec.resourceClaims = [
-      { name: COMPUTE_DOMAIN_CLAIM, resourceClaimTemplateName: objectNames(spec.name).computeDomainClaimTemplate },
+      {
+        name: COMPUTE_DOMAIN_CLAIM,
+        resourceClaimTemplateName: objectNames(spec.name)
+          .computeDomainClaimTemplate,
+      },
     ];
   }
   if (spec.clusterProvider === 'gke') {
-    const sameRole = { matchLabels: { [LABELS.deployment]: spec.name, [LABELS.role]: role } };
+    const sameRole = {
+      matchLabels: { [LABELS.deployment]: spec.name, [LABELS.role]: role },
+    };
     podSpec.affinity = {
       podAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
-          { weight: 2, podAffinityTerm: { labelSelector: sameRole, topologyKey: 'cloud.google.com/gce-topology-block' } },
-          { weight: 1, podAffinityTerm: { labelSelector: sameRole, topologyKey: 'cloud.google.com/gce-topology-subblock' } },
+          {
+            weight: 2,
+            podAffinityTerm: {
+              labelSelector: sameRole,
+              topologyKey: 'cloud.google.com/gce-topology-block',
+            },
+          },
+          {
+            weight: 1,
+            podAffinityTerm: {
+              labelSelector: sameRole,
+              topologyKey: 'cloud.google.com/gce-topology-subblock',
+            },
+          },
         ],
       },
     };

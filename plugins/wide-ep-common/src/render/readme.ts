@@ -16,21 +16,37 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
     spec.orchestrator === 'lws'
       ? 'LeaderWorkerSet controller (CRD `leaderworkersets.leaderworkerset.x-k8s.io`, v0.10 or later)'
       : `Grove operator (CRD \`podcliquesets.grove.io\`)${
-          spec.grove.kaiScheduler ? ` and KAI scheduler with a Queue named \`${spec.grove.queue}\`` : ''
+          spec.grove.kaiScheduler
+            ? ` and KAI scheduler with a Queue named \`${spec.grove.queue}\``
+            : ''
         }`,
     'Gateway API Inference Extension CRDs (`inferencepools.inference.networking.k8s.io`, v1)',
   ];
-  if (mnnvlMode(spec) === 'computeDomain') prereqs.push('NVIDIA DRA driver with ComputeDomain support (`computedomains.resource.nvidia.com`)');
-  if (mnnvlMode(spec) === 'groveAuto') prereqs.push('NVIDIA DRA driver, and the Grove operator started with `network.autoMNNVLEnabled: true`');
-  if (spec.grove.topologyName && spec.orchestrator === 'grove') prereqs.push(`Grove ClusterTopologyBinding \`${spec.grove.topologyName}\` with a \`rack\` level`);
+  if (mnnvlMode(spec) === 'computeDomain')
+    prereqs.push(
+      'NVIDIA DRA driver with ComputeDomain support (`computedomains.resource.nvidia.com`)',
+    );
+  if (mnnvlMode(spec) === 'groveAuto')
+    prereqs.push(
+      'NVIDIA DRA driver, and the Grove operator started with `network.autoMNNVLEnabled: true`',
+    );
+  if (spec.grove.topologyName && spec.orchestrator === 'grove')
+    prereqs.push(
+      `Grove ClusterTopologyBinding \`${spec.grove.topologyName}\` with a \`rack\` level`,
+    );
   const cls = gatewayClassName(spec.gateway);
-  if (cls) prereqs.push(`Gateway API CRDs and a gateway control plane providing GatewayClass \`${cls}\``);
+  if (cls)
+    prereqs.push(
+      `Gateway API CRDs and a gateway control plane providing GatewayClass \`${cls}\``,
+    );
   prereqs.push(
     `Secret \`${spec.hfTokenSecret.name}\` with key \`${spec.hfTokenSecret.key}\` in namespace \`${spec.namespace}\``,
     `${plan.totalPods} nodes with ${profile.gpusPerNode} allocatable \`nvidia.com/gpu\` each (${profile.label})`,
   );
   const access = cls
-    ? `kubectl -n ${spec.namespace} port-forward svc/${spec.gateway === 'istio' ? `${names.gateway}-istio` : names.gateway} 8000:80`
+    ? `kubectl -n ${spec.namespace} port-forward svc/${
+        spec.gateway === 'istio' ? `${names.gateway}-istio` : names.gateway
+      } 8000:80`
     : `kubectl -n ${spec.namespace} port-forward pod/<a decode pod> 8000:8000`;
   return [
     `# ${spec.name}: wide-EP ${servedModelName(spec)}`,
@@ -42,7 +58,11 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
     `| prefill | ${p.replicas} | ${p.dataParallelSize} | ${p.podsPerGroup} | ${p.totalGpus} |`,
     `| decode | ${d.replicas} | ${d.dataParallelSize} | ${d.podsPerGroup} | ${d.totalGpus} |`,
     '',
-    `Launch mode: ${plan.launchMode}; pool target ports: ${plan.targetPorts.join(', ')}. Images: ${VERSION_SET.name}.`,
+    `Launch mode: ${
+      plan.launchMode
+    }; pool target ports: ${plan.targetPorts.join(', ')}. Images: ${
+      VERSION_SET.name
+    }.`,
     '',
     '## Prerequisites',
     '',

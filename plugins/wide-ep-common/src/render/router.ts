@@ -29,7 +29,10 @@ export function eppPluginConfig() {
     plugins: [
       { type: 'disagg-headers-handler' },
       { type: 'always-disagg-pd-decider' },
-      { type: 'disagg-profile-handler', parameters: { deciderPluginName: 'always-disagg-pd-decider' } },
+      {
+        type: 'disagg-profile-handler',
+        parameters: { deciderPluginName: 'always-disagg-pd-decider' },
+      },
       { type: 'prefill-filter' },
       { type: 'decode-filter' },
       { type: 'prefix-cache-scorer' },
@@ -48,7 +51,10 @@ export function eppPluginConfig() {
       },
       {
         name: 'decode',
-        plugins: [{ pluginRef: 'decode-filter' }, { pluginRef: 'active-request-scorer' }],
+        plugins: [
+          { pluginRef: 'decode-filter' },
+          { pluginRef: 'active-request-scorer' },
+        ],
       },
     ],
   };
@@ -58,10 +64,16 @@ export function eppPluginConfig() {
  * InferencePool plus the endpoint picker the GAIE `inferencepool` chart
  * would install, rendered as plain objects so no Helm is needed.
  */
-export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): KubernetesObject[] {
+export function renderRouter(
+  spec: WideEpSpec,
+  topology: TopologyPlan,
+): KubernetesObject[] {
   const names = objectNames(spec.name);
   const ns = spec.namespace;
-  const labels = { [LABELS.deployment]: spec.name, [LABELS.kubernetesId]: spec.name };
+  const labels = {
+    [LABELS.deployment]: spec.name,
+    [LABELS.kubernetesId]: spec.name,
+  };
   const eppLabels = { ...labels, inferencepool: names.epp };
   const meta = (name: string, extra: Record<string, string> = {}) => ({
     name,
@@ -76,8 +88,16 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
       kind: 'Role',
       metadata: meta(names.epp),
       rules: [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['inference.networking.k8s.io'], resources: ['inferencepools'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['pods'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        {
+          apiGroups: ['inference.networking.k8s.io'],
+          resources: ['inferencepools'],
+          verbs: ['get', 'list', 'watch'],
+        },
         {
           apiGroups: ['inference.networking.x-k8s.io', 'llm-d.ai'],
           resources: ['inferenceobjectives', 'inferencemodels'],
@@ -90,7 +110,11 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
       kind: 'RoleBinding',
       metadata: meta(names.epp),
       subjects: [{ kind: 'ServiceAccount', name: names.epp, namespace: ns }],
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: names.epp },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: names.epp,
+      },
     },
     {
       apiVersion: 'v1',
@@ -117,28 +141,68 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
                 image: VERSION_SET.epp,
                 imagePullPolicy: 'IfNotPresent',
                 args: [
-                  '--pool-name', names.pool,
-                  '--pool-namespace', ns,
-                  '--pool-group', 'inference.networking.k8s.io',
-                  '--grpc-port', String(PORTS.eppGrpc),
-                  '--grpc-health-port', String(PORTS.eppGrpcHealth),
-                  '--metrics-port', String(PORTS.eppMetrics),
-                  '--config-file', `/config/${EPP_CONFIG_FILE}`,
-                  '--zap-encoder', 'json',
-                  '--v', '1',
+                  '--pool-name',
+                  names.pool,
+                  '--pool-namespace',
+                  ns,
+                  '--pool-group',
+                  'inference.networking.k8s.io',
+                  '--grpc-port',
+                  String(PORTS.eppGrpc),
+                  '--grpc-health-port',
+                  String(PORTS.eppGrpcHealth),
+                  '--metrics-port',
+                  String(PORTS.eppMetrics),
+                  '--config-file',
+                  `/config/${EPP_CONFIG_FILE}`,
+                  '--zap-encoder',
+                  'json',
+                  '--v',
+                  '1',
                 ],
                 ports: [
-                  { name: 'grpc', containerPort: PORTS.eppGrpc, protocol: 'TCP' },
-                  { name: 'grpc-health', containerPort: PORTS.eppGrpcHealth, protocol: 'TCP' },
-                  { name: 'metrics', containerPort: PORTS.eppMetrics, protocol: 'TCP' },
+                  {
+                    name: 'grpc',
+                    containerPort: PORTS.eppGrpc,
+                    protocol: 'TCP',
+                  },
+                  {
+                    name: 'grpc-health',
+                    containerPort: PORTS.eppGrpcHealth,
+                    protocol: 'TCP',
+                  },
+                  {
+                    name: 'metrics',
+                    containerPort: PORTS.eppMetrics,
+                    protocol: 'TCP',
+                  },
                 ],
-                livenessProbe: { grpc: { port: PORTS.eppGrpcHealth, service: 'inference-extension' }, periodSeconds: 10 },
-                readinessProbe: { grpc: { port: PORTS.eppGrpcHealth, service: 'inference-extension' }, periodSeconds: 2 },
-                resources: { requests: { cpu: '4', memory: '8Gi' }, limits: { memory: '16Gi' } },
-                volumeMounts: [{ name: 'plugins-config', mountPath: '/config' }],
+                livenessProbe: {
+                  grpc: {
+                    port: PORTS.eppGrpcHealth,
+                    service: 'inference-extension',
+                  },
+                  periodSeconds: 10,
+                },
+                readinessProbe: {
+                  grpc: {
+                    port: PORTS.eppGrpcHealth,
+                    service: 'inference-extension',
+                  },
+                  periodSeconds: 2,
+                },
+                resources: {
+                  requests: { cpu: '4', memory: '8Gi' },
+                  limits: { memory: '16Gi' },
+                },
+                volumeMounts: [
+                  { name: 'plugins-config', mountPath: '/config' },
+                ],
               },
             ],
-            volumes: [{ name: 'plugins-config', configMap: { name: names.eppConfig } }],
+            volumes: [
+              { name: 'plugins-config', configMap: { name: names.eppConfig } },
+            ],
           },
         },
       },
@@ -151,8 +215,19 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
         type: 'ClusterIP',
         selector: { inferencepool: names.epp },
         ports: [
-          { name: 'grpc-ext-proc', port: PORTS.eppGrpc, targetPort: PORTS.eppGrpc, protocol: 'TCP', appProtocol: 'http2' },
-          { name: 'http-metrics', port: PORTS.eppMetrics, targetPort: PORTS.eppMetrics, protocol: 'TCP' },
+          {
+            name: 'grpc-ext-proc',
+            port: PORTS.eppGrpc,
+            targetPort: PORTS.eppGrpc,
+            protocol: 'TCP',
+            appProtocol: 'http2',
+          },
+          {
+            name: 'http-metrics',
+            port: PORTS.eppMetrics,
+            targetPort: PORTS.eppMetrics,
+            protocol: 'TCP',
+          },
         ],
       },
     },
@@ -190,14 +265,22 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
               http2MaxRequests: 256000,
               idleTimeout: '900s',
             },
-            tcp: { maxConnections: 256000, maxConnectionDuration: '1800s', connectTimeout: '900s' },
+            tcp: {
+              maxConnections: 256000,
+              maxConnectionDuration: '1800s',
+              connectTimeout: '900s',
+            },
           },
         },
       },
     });
   }
   if (provider === 'gke') {
-    const targetRef = { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: names.pool };
+    const targetRef = {
+      group: 'inference.networking.k8s.io',
+      kind: 'InferencePool',
+      name: names.pool,
+    };
     objects.push(
       {
         apiVersion: 'networking.gke.io/v1',
@@ -218,7 +301,10 @@ export function renderRouter(spec: WideEpSpec, topology: TopologyPlan): Kubernet
         kind: 'GCPBackendPolicy',
         metadata: meta(names.pool),
         // Long generations: the load balancer's 30 s default would cut them.
-        spec: { targetRef, default: { timeoutSec: 300, logging: { enabled: true } } },
+        spec: {
+          targetRef,
+          default: { timeoutSec: 300, logging: { enabled: true } },
+        },
       },
     );
   }

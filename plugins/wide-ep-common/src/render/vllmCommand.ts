@@ -20,7 +20,10 @@ export function vllmScript(spec: WideEpSpec, plan: RolePlan): string {
     '# Crash leftovers exhaust /dev/shm (llm-d/llm-d#352).',
     'find /dev/shm -type f -delete',
     ...rankPreamble(spec, plan),
-    ...execLines(['vllm', 'serve', shellQuote(spec.model)], vllmFlags(spec, plan)),
+    ...execLines(
+      ['vllm', 'serve', shellQuote(spec.model)],
+      vllmFlags(spec, plan),
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -87,7 +90,12 @@ function vllmFlags(spec: WideEpSpec, plan: RolePlan): Flag[] {
 
   if (gb200) {
     flags.push(
-      ['--all2all-backend', role === 'prefill' ? 'allgather_reducescatter' : 'flashinfer_nvlink_two_sided'],
+      [
+        '--all2all-backend',
+        role === 'prefill'
+          ? 'allgather_reducescatter'
+          : 'flashinfer_nvlink_two_sided',
+      ],
       ['--kv-cache-dtype', 'fp8'],
       ['--block-size', '256'],
       ['--no-disable-hybrid-kv-cache-manager'],
@@ -95,18 +103,28 @@ function vllmFlags(spec: WideEpSpec, plan: RolePlan): Flag[] {
       ['--gpu-memory-utilization', '0.9'],
     );
     if (role === 'prefill') {
-      flags.push(['--max-num-seqs', '64'], ['--max-num-batched-tokens', '16384'], ['--max-model-len', '10000']);
+      flags.push(
+        ['--max-num-seqs', '64'],
+        ['--max-num-batched-tokens', '16384'],
+        ['--max-model-len', '10000'],
+      );
     } else {
       flags.push(
         ['--max-num-seqs', '128'],
         ['--max-num-batched-tokens', '128'],
         ['--max-cudagraph-capture-size', '128'],
-        ['--compilation-config', shellQuote(JSON.stringify({ cudagraph_mode: 'FULL_DECODE_ONLY' }))],
+        [
+          '--compilation-config',
+          shellQuote(JSON.stringify({ cudagraph_mode: 'FULL_DECODE_ONLY' })),
+        ],
       );
     }
   } else {
     flags.push(
-      ['--all2all-backend', role === 'prefill' ? 'deepep_high_throughput' : 'deepep_low_latency'],
+      [
+        '--all2all-backend',
+        role === 'prefill' ? 'deepep_high_throughput' : 'deepep_low_latency',
+      ],
       ['--moe-backend', 'deep_gemm'],
     );
     if (role === 'prefill') {
@@ -122,7 +140,8 @@ function vllmFlags(spec: WideEpSpec, plan: RolePlan): Flag[] {
       );
       // B200 decode needs an explicit KV budget (vllm-project/vllm#25597);
       // emitted only with a value (upstream passed an empty one, defect #25).
-      if (spec.hardware === 'b200') flags.push(['--kv-cache-memory-bytes=63000000000']);
+      if (spec.hardware === 'b200')
+        flags.push(['--kv-cache-memory-bytes=63000000000']);
     }
   }
   if (spec.eplb && !isFp4Model(spec.model)) {
@@ -131,7 +150,12 @@ function vllmFlags(spec: WideEpSpec, plan: RolePlan): Flag[] {
       [
         '--eplb-config',
         shellQuote(
-          JSON.stringify({ window_size: 1000, step_interval: 3000, num_redundant_experts: 32, log_balancedness: false }),
+          JSON.stringify({
+            window_size: 1000,
+            step_interval: 3000,
+            num_redundant_experts: 32,
+            log_balancedness: false,
+          }),
         ),
       ],
     );

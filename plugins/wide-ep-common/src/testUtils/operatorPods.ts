@@ -12,7 +12,10 @@ import type { HealthPod } from '../health/kubeTypes';
 export interface OperatorPod extends HealthPod {
   apiVersion: 'v1';
   kind: 'Pod';
-  metadata: NonNullable<HealthPod['metadata']> & { name: string; namespace: string };
+  metadata: NonNullable<HealthPod['metadata']> & {
+    name: string;
+    namespace: string;
+  };
 }
 
 type Env = { name: string; value?: string; valueFrom?: unknown };
@@ -68,16 +71,23 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
             'leaderworkerset.sigs.k8s.io/name': name,
             'leaderworkerset.sigs.k8s.io/group-index': String(g),
             'leaderworkerset.sigs.k8s.io/worker-index': String(w),
-            'leaderworkerset.sigs.k8s.io/group-key': fakeHash(`${ns}/${leader}`, 40),
+            'leaderworkerset.sigs.k8s.io/group-key': fakeHash(
+              `${ns}/${leader}`,
+              40,
+            ),
             'leaderworkerset.sigs.k8s.io/template-revision-hash': revision,
             'apps.kubernetes.io/pod-index': String(ssIndex),
             'statefulset.kubernetes.io/pod-name': podName,
-            'controller-revision-hash': `${statefulSet}-${fakeHash(statefulSet)}`,
+            'controller-revision-hash': `${statefulSet}-${fakeHash(
+              statefulSet,
+            )}`,
           },
           annotations: {
             ...template.metadata.annotations,
             'leaderworkerset.sigs.k8s.io/size': String(size),
-            ...(w > 0 ? { 'leaderworkerset.sigs.k8s.io/leader-name': leader } : {}),
+            ...(w > 0
+              ? { 'leaderworkerset.sigs.k8s.io/leader-name': leader }
+              : {}),
           },
         },
         // LWS puts its env first so scripts can use $(LWS_…) (rank-health.md §2.2).
@@ -114,24 +124,49 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
       const sg = groups.find(g => g.cliqueNames.includes(clique.name));
       const sgReplicas = sg ? sg.replicas ?? 1 : 1;
       const numPods = sg
-        ? sg.cliqueNames.map((n: string) => cliques.find(c => c.name === n)!.spec.replicas).reduce((a: number, b: number) => a + b, 0)
+        ? sg.cliqueNames
+            .map((n: string) => cliques.find(c => c.name === n)!.spec.replicas)
+            .reduce((a: number, b: number) => a + b, 0)
         : undefined;
       for (let s = 0; s < sgReplicas; s++) {
         const sgFqn = sg ? `${name}-${r}-${sg.name}` : undefined;
-        const fqn = sg ? `${sgFqn}-${s}-${clique.name}` : `${name}-${r}-${clique.name}`;
+        const fqn = sg
+          ? `${sgFqn}-${s}-${clique.name}`
+          : `${name}-${r}-${clique.name}`;
         for (let i = 0; i < clique.spec.replicas; i++) {
           const hostname = `${fqn}-${i}`;
           const env: Env[] = [
             { name: 'GROVE_PCS_NAME', value: name },
             { name: 'GROVE_PCS_INDEX', value: String(r) },
             { name: 'GROVE_PCLQ_NAME', value: fqn },
-            { name: 'GROVE_HEADLESS_SERVICE', value: `${headless}.${ns}.svc.cluster.local` },
-            { name: 'GROVE_PCLQ_POD_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.labels['grove.io/podclique-pod-index']" } } },
+            {
+              name: 'GROVE_HEADLESS_SERVICE',
+              value: `${headless}.${ns}.svc.cluster.local`,
+            },
+            {
+              name: 'GROVE_PCLQ_POD_INDEX',
+              valueFrom: {
+                fieldRef: {
+                  fieldPath: "metadata.labels['grove.io/podclique-pod-index']",
+                },
+              },
+            },
             ...(sg
               ? [
                   { name: 'GROVE_PCSG_NAME', value: sgFqn },
-                  { name: 'GROVE_PCSG_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.labels['grove.io/podcliquescalinggroup-replica-index']" } } },
-                  { name: 'GROVE_PCSG_TEMPLATE_NUM_PODS', value: String(numPods) },
+                  {
+                    name: 'GROVE_PCSG_INDEX',
+                    valueFrom: {
+                      fieldRef: {
+                        fieldPath:
+                          "metadata.labels['grove.io/podcliquescalinggroup-replica-index']",
+                      },
+                    },
+                  },
+                  {
+                    name: 'GROVE_PCSG_TEMPLATE_NUM_PODS',
+                    value: String(numPods),
+                  },
                 ]
               : []),
           ];
@@ -147,19 +182,28 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
                 'app.kubernetes.io/managed-by': 'grove-operator',
                 'app.kubernetes.io/part-of': name,
                 'app.kubernetes.io/name': fqn,
-                'app.kubernetes.io/component': sg ? 'pcsg-podclique' : 'pcs-podclique',
+                'app.kubernetes.io/component': sg
+                  ? 'pcsg-podclique'
+                  : 'pcs-podclique',
                 'grove.io/podclique': fqn,
                 'grove.io/podcliqueset-replica-index': String(r),
                 'grove.io/podgang': sg && s > 0 ? `${sgFqn}-${s}` : headless,
                 'grove.io/podclique-pod-index': String(i),
                 'grove.io/pod-template-hash': fakeHash(`${fqn}/template`),
                 ...(sg
-                  ? { 'grove.io/podcliquescalinggroup': sgFqn!, 'grove.io/podcliquescalinggroup-replica-index': String(s) }
+                  ? {
+                      'grove.io/podcliquescalinggroup': sgFqn!,
+                      'grove.io/podcliquescalinggroup-replica-index': String(s),
+                    }
                   : {}),
               },
               annotations: { ...(clique.annotations ?? {}) },
             },
-            spec: { ...withEnv(clique.spec.podSpec, env, false), hostname, subdomain: headless },
+            spec: {
+              ...withEnv(clique.spec.podSpec, env, false),
+              hostname,
+              subdomain: headless,
+            },
           });
         }
       }
@@ -179,7 +223,11 @@ export interface StatusOptions {
 const T0 = '2026-07-01T10:00:00Z';
 
 function scheduled(options: StatusOptions) {
-  return { type: 'PodScheduled', status: 'True', lastTransitionTime: options.startedAt ?? T0 };
+  return {
+    type: 'PodScheduled',
+    status: 'True',
+    lastTransitionTime: options.startedAt ?? T0,
+  };
 }
 
 /** A Running, Ready pod. */
@@ -197,7 +245,15 @@ export function readyStatus(options: StatusOptions = {}): AnyObject {
       { type: 'Ready', status: 'True', lastTransitionTime: at },
     ],
     containerStatuses: [
-      { name: 'vllm', image: 'vllm', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } } },
+      {
+        name: 'vllm',
+        image: 'vllm',
+        imageID: '',
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: at } },
+      },
     ],
   };
 }
@@ -208,38 +264,81 @@ export function runningNotReadyStatus(options: StatusOptions = {}): AnyObject {
   const s = readyStatus(options);
   s.conditions = s.conditions.map((c: AnyObject) =>
     c.type === 'Ready' || c.type === 'ContainersReady'
-      ? { ...c, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [vllm]' }
+      ? {
+          ...c,
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [vllm]',
+        }
       : c,
   );
   s.containerStatuses = [
-    { name: 'vllm', image: 'vllm', imageID: '', ready: false, started: false, restartCount: 0, state: { running: { startedAt: at } } },
+    {
+      name: 'vllm',
+      image: 'vllm',
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { running: { startedAt: at } },
+    },
   ];
   return s;
 }
 
 /** Pending because the scheduler found no node. */
-export function unschedulableStatus(message = '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.'): AnyObject {
+export function unschedulableStatus(
+  message = '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.',
+): AnyObject {
   return {
     phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: T0 }],
+    conditions: [
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message,
+        lastTransitionTime: T0,
+      },
+    ],
   };
 }
 
 /** Scheduled on `node`, containers still being created. */
-export function containerCreatingStatus(options: StatusOptions = {}): AnyObject {
+export function containerCreatingStatus(
+  options: StatusOptions = {},
+): AnyObject {
   return {
     phase: 'Pending',
     hostIP: '192.168.0.10',
     startTime: options.startedAt ?? T0,
-    conditions: [scheduled(options), { type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+    conditions: [
+      scheduled(options),
+      { type: 'Ready', status: 'False', reason: 'ContainersNotReady' },
+    ],
     containerStatuses: [
-      { name: 'vllm', image: 'vllm', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+      {
+        name: 'vllm',
+        image: 'vllm',
+        imageID: '',
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      },
     ],
   };
 }
 
 /** Running pod whose vllm container crash-loops; the last exit is `lastReason`. */
-export function crashLoopStatus(options: StatusOptions & { restarts?: number; lastReason?: string; exitCode?: number; message?: string } = {}): AnyObject {
+export function crashLoopStatus(
+  options: StatusOptions & {
+    restarts?: number;
+    lastReason?: string;
+    exitCode?: number;
+    message?: string;
+  } = {},
+): AnyObject {
   const s = runningNotReadyStatus(options);
   s.containerStatuses = [
     {
@@ -249,7 +348,12 @@ export function crashLoopStatus(options: StatusOptions & { restarts?: number; la
       ready: false,
       started: false,
       restartCount: options.restarts ?? 4,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s restarting failed container=vllm' } },
+      state: {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: 'back-off 2m40s restarting failed container=vllm',
+        },
+      },
       lastState: {
         terminated: {
           reason: options.lastReason ?? 'OOMKilled',
@@ -265,7 +369,11 @@ export function crashLoopStatus(options: StatusOptions & { restarts?: number; la
 }
 
 /** The pod with a kubelet status and, when given, the node it was bound to. */
-export function withStatus(pod: OperatorPod, status: AnyObject, node?: string): OperatorPod {
+export function withStatus(
+  pod: OperatorPod,
+  status: AnyObject,
+  node?: string,
+): OperatorPod {
   const out = clone(pod);
   out.status = status;
   if (node) out.spec = { ...out.spec, nodeName: node };
@@ -277,5 +385,10 @@ export function renderedWorkloads(objects: KubernetesObject[]) {
   const lws = objects.filter(o => o.kind === 'LeaderWorkerSet');
   const pcs = objects.filter(o => o.kind === 'PodCliqueSet');
   const cds = objects.filter(o => o.kind === 'ComputeDomain');
-  return { lws, pcs, cds, pods: [...lws.flatMap(lwsPods), ...pcs.flatMap(grovePods)] };
+  return {
+    lws,
+    pcs,
+    cds,
+    pods: [...lws.flatMap(lwsPods), ...pcs.flatMap(grovePods)],
+  };
 }

@@ -2,13 +2,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { readDirectoryEntities, readEntitiesDirectory, writeDirectoryEntity } from './entityDirectory';
+import {
+  readDirectoryEntities,
+  readEntitiesDirectory,
+  writeDirectoryEntity,
+} from './entityDirectory';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'wide-ep', annotations: { 'backstage.io/kubernetes-id': 'wide-ep' } },
-  spec: { type: 'service', owner: 'group:default/guests', lifecycle: 'production' },
+  metadata: {
+    name: 'wide-ep',
+    annotations: { 'backstage.io/kubernetes-id': 'wide-ep' },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/guests',
+    lifecycle: 'production',
+  },
 };
 
 describe('entity directory', () => {
@@ -20,18 +31,25 @@ describe('entity directory', () => {
 
   it('resolves the configured folder, or nothing', () => {
     expect(readEntitiesDirectory(new ConfigReader({}))).toBeUndefined();
-    expect(readEntitiesDirectory(new ConfigReader({ wideEp: { catalog: { entitiesDirectory: 'x/y' } } }))).toBe(
-      path.resolve('x/y'),
-    );
+    expect(
+      readEntitiesDirectory(
+        new ConfigReader({ wideEp: { catalog: { entitiesDirectory: 'x/y' } } }),
+      ),
+    ).toBe(path.resolve('x/y'));
   });
 
   it('writes an entity and reads it back; writing again replaces it', async () => {
     const file = await writeDirectoryEntity(dir, entity);
     expect(path.basename(file)).toBe('component.default.wide-ep.yaml');
-    await writeDirectoryEntity(dir, { ...entity, spec: { ...entity.spec, lifecycle: 'experimental' } });
+    await writeDirectoryEntity(dir, {
+      ...entity,
+      spec: { ...entity.spec, lifecycle: 'experimental' },
+    });
     const { entities, errors } = await readDirectoryEntities(dir);
     expect(errors).toEqual([]);
-    expect(entities.map(e => (e.entity as any).spec.lifecycle)).toEqual(['experimental']);
+    expect(entities.map(e => (e.entity as any).spec.lifecycle)).toEqual([
+      'experimental',
+    ]);
     expect(fs.readdirSync(dir)).toEqual(['component.default.wide-ep.yaml']);
   });
 
@@ -41,7 +59,10 @@ describe('entity directory', () => {
     fs.writeFileSync(path.join(dir, 'empty.yaml'), 'just: a map');
     const { entities, errors } = await readDirectoryEntities(dir);
     expect(entities.map(e => e.entity.metadata.name)).toEqual(['wide-ep']);
-    expect(errors.map(e => path.basename(e.file)).sort()).toEqual(['broken.yaml', 'empty.yaml']);
+    expect(errors.map(e => path.basename(e.file)).sort()).toEqual([
+      'broken.yaml',
+      'empty.yaml',
+    ]);
   });
 
   it('says what to configure when no folder is set', async () => {
@@ -51,6 +72,9 @@ describe('entity directory', () => {
   });
 
   it('treats a missing folder as empty', async () => {
-    expect(await readDirectoryEntities(path.join(dir, 'nope'))).toEqual({ entities: [], errors: [] });
+    expect(await readDirectoryEntities(path.join(dir, 'nope'))).toEqual({
+      entities: [],
+      errors: [],
+    });
   });
 });

@@ -9,7 +9,11 @@ import { toYaml } from '@internal/plugin-wide-ep-common';
 export interface DirectoryEntity {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
   [key: string]: unknown;
 }
 
@@ -28,7 +32,9 @@ export function readEntitiesDirectory(config: Config): string | undefined {
 /** File name for an entity: one file per kind, namespace and name. */
 function fileNameOf(entity: DirectoryEntity): string {
   const ns = entity.metadata.namespace ?? 'default';
-  return `${entity.kind.toLowerCase()}.${ns}.${entity.metadata.name}.yaml`.replace(/[^a-z0-9._-]/gi, '_');
+  return `${entity.kind.toLowerCase()}.${ns}.${
+    entity.metadata.name
+  }.yaml`.replace(/[^a-z0-9._-]/gi, '_');
 }
 
 /**
@@ -36,7 +42,10 @@ function fileNameOf(entity: DirectoryEntity): string {
  * or not at all (write then rename), so the provider never reads half.
  * @public
  */
-export async function writeDirectoryEntity(dir: string | undefined, entity: DirectoryEntity): Promise<string> {
+export async function writeDirectoryEntity(
+  dir: string | undefined,
+  entity: DirectoryEntity,
+): Promise<string> {
   if (!dir) {
     throw new InputError(
       `${CONFIG_KEY} is not configured, so an apply-only rollout cannot register its entity; set it in app-config or use the pull-request rollout`,
@@ -55,9 +64,10 @@ export async function writeDirectoryEntity(dir: string | undefined, entity: Dire
  * entity are reported, not thrown, so one bad file hides no other entity.
  * @public
  */
-export async function readDirectoryEntities(
-  dir: string,
-): Promise<{ entities: { file: string; entity: DirectoryEntity }[]; errors: { file: string; message: string }[] }> {
+export async function readDirectoryEntities(dir: string): Promise<{
+  entities: { file: string; entity: DirectoryEntity }[];
+  errors: { file: string; message: string }[];
+}> {
   const names = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [] as string[];
     throw e;
@@ -68,8 +78,16 @@ export async function readDirectoryEntities(
     const file = path.join(dir, name);
     try {
       const doc = load(await fs.readFile(file, 'utf8')) as DirectoryEntity;
-      if (!doc || typeof doc !== 'object' || !doc.kind || !doc.apiVersion || !doc.metadata?.name) {
-        throw new Error('not an entity (apiVersion, kind and metadata.name are required)');
+      if (
+        !doc ||
+        typeof doc !== 'object' ||
+        !doc.kind ||
+        !doc.apiVersion ||
+        !doc.metadata?.name
+      ) {
+        throw new Error(
+          'not an entity (apiVersion, kind and metadata.name are required)',
+        );
       }
       entities.push({ file, entity: doc });
     } catch (e) {

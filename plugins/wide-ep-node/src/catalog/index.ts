@@ -1,2 +1,6 @@
-export { readEntitiesDirectory, readDirectoryEntities, writeDirectoryEntity } from './entityDirectory';
+export {
+  readEntitiesDirectory,
+  readDirectoryEntities,
+  writeDirectoryEntity,
+} from './entityDirectory';
 export type { DirectoryEntity } from './entityDirectory';

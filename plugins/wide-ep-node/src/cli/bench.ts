@@ -1,4 +1,8 @@
-import { allVariants, parseSpec, renderDeployment } from '@internal/plugin-wide-ep-common';
+import {
+  allVariants,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
 
 /** Validates and renders all 180 variants; returns figures for the CLI to print. */
 export function benchRender(rounds: number) {
@@ -10,7 +14,10 @@ export function benchRender(rounds: number) {
     for (const input of variants) {
       const t0 = process.hrtime.bigint();
       const parsed = parseSpec(input);
-      if (!parsed.success) throw new Error(`variant does not validate: ${JSON.stringify(parsed.issues)}`);
+      if (!parsed.success)
+        throw new Error(
+          `variant does not validate: ${JSON.stringify(parsed.issues)}`,
+        );
       const out = renderDeployment(parsed.spec);
       for (const f of out.files) bytes += f.content.length;
       perVariant.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -18,7 +25,8 @@ export function benchRender(rounds: number) {
   }
   const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   const sorted = [...perVariant].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const q = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   return {
     variants: variants.length,
     rounds,

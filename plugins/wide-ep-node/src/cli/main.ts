@@ -1,4 +1,9 @@
-import { formatIssues, planTopology, renderDeployment, specWarnings } from '@internal/plugin-wide-ep-common';
+import {
+  formatIssues,
+  planTopology,
+  renderDeployment,
+  specWarnings,
+} from '@internal/plugin-wide-ep-common';
 import { readSpecFile } from './readSpecFile';
 import { writeFolder } from './writeFolder';
 import { benchRender } from './bench';
@@ -17,15 +22,21 @@ const USAGE = `Usage:
   wide-ep bench    [--rounds <n>]
 `;
 
-function parseArgs(args: string[]): { command?: string; flags: Record<string, string | true>; error?: string } {
+function parseArgs(args: string[]): {
+  command?: string;
+  flags: Record<string, string | true>;
+  error?: string;
+} {
   const [command, ...rest] = args;
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (!a.startsWith('--')) return { command, flags, error: `unexpected argument "${a}"` };
+    if (!a.startsWith('--'))
+      return { command, flags, error: `unexpected argument "${a}"` };
     const key = a.slice(2);
     if (key === 'force') flags.force = true;
-    else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) flags[key] = rest[++i];
+    else if (i + 1 < rest.length && !rest[i + 1].startsWith('--'))
+      flags[key] = rest[++i];
     else return { command, flags, error: `--${key} needs a value` };
   }
   return { command, flags };
@@ -38,7 +49,9 @@ function parseArgs(args: string[]): { command?: string; flags: Record<string, st
 export async function main(args: string[], io: CliIo): Promise<number> {
   const { command, flags, error } = parseArgs(args);
   if (error || !command || ['-h', '--help', 'help'].includes(command)) {
-    (error ? io.stderr : io.stdout)(`${error ? `wide-ep: ${error}\n` : ''}${USAGE}`);
+    (error ? io.stderr : io.stdout)(
+      `${error ? `wide-ep: ${error}\n` : ''}${USAGE}`,
+    );
     return error || !command ? 2 : 0;
   }
   if (command === 'bench') {
@@ -51,8 +64,12 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     const r = benchRender(rounds);
     io.stdout(
       `render+validate ${r.variants} variants x ${r.rounds} rounds\n` +
-        `  total per round: ${r.totalMsPerRound.toFixed(1)} ms (target < 1000 ms)\n` +
-        `  per variant: median ${r.medianMs.toFixed(2)} ms, p95 ${r.p95Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n` +
+        `  total per round: ${r.totalMsPerRound.toFixed(
+          1,
+        )} ms (target < 1000 ms)\n` +
+        `  per variant: median ${r.medianMs.toFixed(
+          2,
+        )} ms, p95 ${r.p95Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms\n` +
         `  YAML per round: ${(r.bytesPerRound / 1024 / 1024).toFixed(1)} MiB\n`,
     );
     return 0;
@@ -71,13 +88,16 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const { spec } = read;
-  for (const w of specWarnings(spec)) io.stderr(`warning: ${w.path}: ${w.message}\n`);
+  for (const w of specWarnings(spec))
+    io.stderr(`warning: ${w.path}: ${w.message}\n`);
   const plan = planTopology(spec);
   const summary =
     `${spec.name}: ${spec.orchestrator} on ${spec.hardware}, ` +
     `prefill ${plan.roles.prefill.replicas} x DP${plan.roles.prefill.dataParallelSize}, ` +
     `decode ${plan.roles.decode.replicas} x DP${plan.roles.decode.dataParallelSize}, ` +
-    `${plan.totalGpus} GPUs on ${plan.totalPods} pods, ${plan.launchMode} ports ${plan.targetPorts.join(',')}`;
+    `${plan.totalGpus} GPUs on ${plan.totalPods} pods, ${
+      plan.launchMode
+    } ports ${plan.targetPorts.join(',')}`;
   if (command === 'validate') {
     io.stdout(`ok: ${summary}\n`);
     return 0;
@@ -88,7 +108,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   }
   const out = renderDeployment(spec);
   try {
-    await writeFolder(path.resolve(io.cwd, flags.out), out.files, { force: flags.force === true });
+    await writeFolder(path.resolve(io.cwd, flags.out), out.files, {
+      force: flags.force === true,
+    });
   } catch (e) {
     io.stderr(`wide-ep: ${(e as Error).message}\n`);
     return 1;

@@ -45,7 +45,10 @@ export async function makeKubeConfig(
   return kubeConfig;
 }
 
-type AgentFactory = (cluster: unknown, options: Record<string, unknown>) => Agent;
+type AgentFactory = (
+  cluster: unknown,
+  options: Record<string, unknown>,
+) => Agent;
 
 /**
  * client-node 1.x builds a new https.Agent for every request, so every
@@ -59,7 +62,14 @@ function reuseConnections(kubeConfig: KubeConfig) {
   const agents = new Map<string, Agent>();
   target.createAgent = (cluster, options) => {
     const digest = createHash('sha256');
-    for (const k of ['ca', 'cert', 'key', 'pfx', 'rejectUnauthorized', 'servername']) {
+    for (const k of [
+      'ca',
+      'cert',
+      'key',
+      'pfx',
+      'rejectUnauthorized',
+      'servername',
+    ]) {
       digest.update(`${k}=${String(options[k] ?? '')};`);
     }
     const key = digest.digest('hex');

@@ -99,7 +99,10 @@ describe('readWideEpClusters', () => {
     expect(() =>
       readWideEpClusters(
         config(
-          [gpuEast, { name: 'gke', url: 'https://gke', authProvider: 'google' }],
+          [
+            gpuEast,
+            { name: 'gke', url: 'https://gke', authProvider: 'google' },
+          ],
           { wideEp: { apply: { allowedClusters: ['gpu-east', 'gke'] } } },
         ),
       ),
