@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError, assertError } from '@backstage/errors';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { wideEpPermissions } from '@internal/plugin-wide-ep-common';
 import {
@@ -15,6 +16,7 @@ import { RankProber, createHttpEndpointProbe } from './probe';
 import { createRouter } from './router';
 import { RankHealthService } from './service/RankHealthService';
 import { FormPreflight } from './service/FormPreflight';
+import { registerRankHealthAction } from './actions/registerRankHealthAction';
 
 /**
  * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`.
@@ -39,6 +41,7 @@ export const wideEpPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -49,6 +52,7 @@ export const wideEpPlugin = createBackendPlugin({
         permissionsRegistry,
         lifecycle,
         catalog,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(wideEpPermissions);
         const settings = readWideEpBackendConfig(config);
@@ -127,6 +131,7 @@ export const wideEpPlugin = createBackendPlugin({
           defaultStartupBudgetMs: settings.defaultStartupBudgetMs,
           responseTtlMs,
         });
+        registerRankHealthAction({ actionsRegistry, rankHealth });
         httpRouter.use(
           await createRouter({
             httpAuth,
