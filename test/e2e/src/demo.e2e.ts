@@ -26,6 +26,7 @@ import {
   openEntity,
   poll,
   rankCard,
+  rankHealthAction,
   rankLabels,
   runTask,
   simulatedPods,
@@ -238,6 +239,14 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
         ),
       );
       expect(card).toMatch(/simulated-gpu-node-\d+/);
+      // The same answer through the actions registry, as an assistant gets it.
+      const action = await rankHealthAction(`component:default/${name}`);
+      expect(action.summary.decode).toMatchObject({
+        ready: scenario.ranks.decode,
+        total: scenario.ranks.decode,
+        groupsReady: action.summary.decode.groups,
+      });
+      expect(action.ranksNotHealthyTotal).toBe(0);
       await rankCard(page).screenshot({
         path: path.join(ARTIFACTS_DIR, `${scenario.id}-card-healthy.png`),
       });

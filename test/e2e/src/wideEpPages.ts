@@ -235,6 +235,34 @@ export async function guestToken(): Promise<string> {
   return token;
 }
 
+/**
+ * Invokes the backend's `wide-ep:get-rank-health` action (what an MCP client
+ * reaches) as the guest user and returns its output.
+ */
+export async function rankHealthAction(entityRef: string): Promise<any> {
+  const token = await guestToken();
+  const res = await fetch(
+    `${BACKEND_URL}/api/wide-ep/.backstage/actions/v1/actions/${encodeURIComponent(
+      'wide-ep:get-rank-health',
+    )}/invoke`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ entityRef }),
+    },
+  );
+  const body = (await res.json()) as { output?: unknown };
+  if (!res.ok) {
+    throw new Error(
+      `wide-ep:get-rank-health: HTTP ${res.status} ${JSON.stringify(body)}`,
+    );
+  }
+  return body.output;
+}
+
 /** The task's log lines, for failure messages. */
 async function taskLog(taskId: string): Promise<string> {
   const token = await guestToken();
