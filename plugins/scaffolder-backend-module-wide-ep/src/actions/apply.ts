@@ -6,20 +6,16 @@ import { InputError, NotAllowedError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { renderDeployment } from '@internal/plugin-wide-ep-common';
 import {
-  ApplyResult,
-  KubeClient,
   ObjectRef,
   WIDE_EP_FIELD_MANAGER,
   WaitClock,
   WorkloadReadiness,
-  applyManifests,
-  assertApplySucceeded,
-  formatObjectRef,
   groupIntoApplyStages,
   waitForReady,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
 import { applyExamples } from './apply.examples';
+import { AppliedObject, applyInStages, toRecord } from './applyInStages';
 import { initiatorOf, isApplyAllowed } from './authorizeApply';
 import { entityRefOf, parseActionSpec, specInputSchema } from './specInput';
 
@@ -38,23 +34,7 @@ export interface WideEpApplyActionOptions {
   clock?: WaitClock;
 }
 
-/** The JSON-serialisable record of one object's outcome, as output and checkpointed. */
-export interface AppliedObject {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  stage: string;
-  outcome:
-    | 'created'
-    | 'configured'
-    | 'unchanged'
-    | 'failed'
-    | 'skipped'
-    | 'not-sent';
-  /** Set for failures and cleanup. */
-  message?: string;
-}
+export type { AppliedObject } from './applyInStages';
 
 const DEFAULT_TIMEOUT_MINUTES = 45;
 
@@ -277,64 +257,31 @@ export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
               objects: rendered.objects.length,
             },
           });
-      const records: AppliedObject[] = [];
-      const createdEarlier: ObjectRef[] = [];
+      let records: AppliedObject[];
       try {
-        for (const { stage, entries } of stages) {
-          ctx.signal?.throwIfAborted();
-          const objects = entries.map(e => e.object);
-          const applyStage = async (): Promise<AppliedObject[]> => {
-            const results = await applyManifests({
-              client,
-              objects,
-              dryRun,
-              cleanupOnFailure: cleanupOnFailure && !dryRun,
-              onObject: result => logResult(ctx.logger, result),
-            });
-            if (results.some(r => r.outcome === 'failed')) {
-              if (cleanupOnFailure && !dryRun) {
-                await cleanUp(client, createdEarlier, ctx.logger);
-              }
-              assertApplySucceeded(results);
-            }
-            return results.map(toRecord);
-          };
-
-          let stageRecords: AppliedObject[];
-          try {
-            if (dryRun) {
-              // Nothing persists, so there is nothing to resume: always fresh.
-              stageRecords = await applyStage();
-            } else {
-              let ran = false;
-              stageRecords = await ctx.checkpoint({
-                key: `wide-ep.apply.${cluster}.${spec.namespace}.${spec.name}.${stage}`,
-                fn: async () => {
-                  ran = true;
-                  return (await applyStage()) as any;
-                },
-              });
-              if (!ran) {
-                ctx.logger.info(
-                  `stage ${stage}: already applied earlier in this task (${stageRecords.length} objects), not applied again`,
-                );
-              }
-            }
-          } catch (error) {
-            if (ctx.isDryRun && isUnreachable(error)) {
-              renderOnly(
-                `cluster "${cluster}" unreachable: ${(error as Error).message}`,
-              );
-              return;
-            }
-            throw error;
-          }
-          records.push(...stageRecords);
-          createdEarlier.push(
-            ...stageRecords.filter(r => r.outcome === 'created').map(recordRef),
-          );
-        }
+        records = await applyInStages({
+          client,
+          stages,
+          dryRun,
+          cleanupOnFailure,
+          logger: ctx.logger,
+          signal: ctx.signal,
+          // Nothing persists in a dry run, so there is nothing to resume.
+          checkpoint: dryRun
+            ? undefined
+            : (stage, fn) =>
+                ctx.checkpoint({
+                  key: `wide-ep.apply.${cluster}.${spec.namespace}.${spec.name}.${stage}`,
+                  fn: fn as () => Promise<any>,
+                }),
+        });
       } catch (error) {
+        if (ctx.isDryRun && isUnreachable(error)) {
+          renderOnly(
+            `cluster "${cluster}" unreachable: ${(error as Error).message}`,
+          );
+          return;
+        }
         await audit?.fail({
           error: isError(error) ? error : new Error(String(error)),
         });
@@ -395,56 +342,6 @@ export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
   });
 }
 
-type Logger = {
-  info(m: string): void;
-  warn(m: string): void;
-  error(m: string): void;
-};
-
-function logResult(logger: Logger, result: ApplyResult): void {
-  const what = formatObjectRef(result.ref);
-  const how = `field manager ${WIDE_EP_FIELD_MANAGER}${
-    result.dryRun ? ', dryRun=All' : ''
-  }`;
-  if (result.cleanup === 'deleted') {
-    logger.warn(`deleted ${what} (cleanup after a failed apply)`);
-  } else if (result.cleanup === 'failed') {
-    logger.warn(
-      `could not delete ${what} during cleanup: ${result.cleanupError?.message}`,
-    );
-  } else if (result.outcome === 'failed') {
-    logger.error(`failed ${what} (${how}): ${result.error?.message}`);
-  } else if (result.outcome === 'skipped') {
-    logger.warn(`skipped ${what}: an earlier object in its stage failed`);
-  } else {
-    logger.info(`${result.outcome} ${what} (${how})`);
-  }
-}
-
-// Objects of earlier stages (each applied by its own applyManifests call)
-// are deleted here; applyManifests already cleaned up the failed stage.
-// Best-effort: a failed delete is logged next to the apply failure.
-async function cleanUp(
-  client: KubeClient,
-  created: ObjectRef[],
-  logger: Logger,
-): Promise<void> {
-  for (const ref of [...created].reverse()) {
-    try {
-      await client.delete(ref);
-      logger.warn(
-        `deleted ${formatObjectRef(ref)} (cleanup after a failed apply)`,
-      );
-    } catch (error) {
-      logger.warn(
-        `could not delete ${formatObjectRef(ref)} during cleanup: ${
-          isError(error) ? error.message : String(error)
-        }`,
-      );
-    }
-  }
-}
-
 function isUnreachable(error: unknown): boolean {
   return isError(error) && error.name === 'ServiceUnavailableError';
 }
@@ -461,31 +358,6 @@ function refOf(object: {
       ? { namespace: object.metadata.namespace }
       : {}),
     name: object.metadata.name,
-  };
-}
-
-function recordRef(record: AppliedObject): ObjectRef {
-  return {
-    apiVersion: record.apiVersion,
-    kind: record.kind,
-    ...(record.namespace ? { namespace: record.namespace } : {}),
-    name: record.name,
-  };
-}
-
-function toRecord(
-  result: Pick<ApplyResult, 'ref' | 'stage' | 'error'> & {
-    outcome: AppliedObject['outcome'];
-  },
-): AppliedObject {
-  return {
-    apiVersion: result.ref.apiVersion,
-    kind: result.ref.kind,
-    ...(result.ref.namespace ? { namespace: result.ref.namespace } : {}),
-    name: result.ref.name,
-    stage: result.stage,
-    outcome: result.outcome,
-    ...(result.error ? { message: result.error.message } : {}),
   };
 }
 
