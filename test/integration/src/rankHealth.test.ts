@@ -57,6 +57,8 @@ async function ranksNow(): Promise<RankHealthResponse> {
 }
 
 /** Polls until `predicate` holds; returns the matching response and how long it took. */
+const staleSeen = new Set<string>();
+
 async function waitFor(
   predicate: (r: RankHealthResponse) => boolean,
   timeoutMs = 15_000,
@@ -65,6 +67,14 @@ async function waitFor(
   for (;;) {
     const body = await ranksNow();
     if (predicate(body)) return { body, elapsedMs: Date.now() - start };
+    if (body.stale && !staleSeen.has(body.staleReason ?? '')) {
+      // Transient on a loaded machine (a watch reconnecting); logged so a
+      // recurring cause shows in CI output.
+      staleSeen.add(body.staleReason ?? '');
+      console.warn(
+        `rank health answered stale while waiting: ${body.staleReason}`,
+      );
+    }
     if (Date.now() - start > timeoutMs)
       throw new Error(
         `condition not met in ${timeoutMs} ms; last: ${JSON.stringify(
@@ -155,7 +165,10 @@ afterAll(async () => {
 describe('rank health against a real kube-apiserver', () => {
   it('all ranks healthy, with per-rank metrics from each rank port', async () => {
     const { body } = await waitFor(
-      r => r.ranks.length === 24 && r.ranks.every(k => k.state === 'healthy'),
+      r =>
+        !r.stale &&
+        r.ranks.length === 24 &&
+        r.ranks.every(k => k.state === 'healthy'),
     );
     expect(body.staleReason).toBeUndefined();
     expect(body).toMatchObject({
