@@ -36,6 +36,16 @@ const TEMPLATE = yaml.parse(
  * run would. Everything else is the real scaffolder backend, the real wide-EP
  * module and the real template.
  */
+/** The inputs the template passes to both publish actions (same names upstream). */
+const PUBLISH_INPUT = {
+  repoUrl: (z: any) => z.string(),
+  branchName: (z: any) => z.string(),
+  title: (z: any) => z.string(),
+  description: (z: any) => z.string(),
+  sourcePath: (z: any) => z.string().optional(),
+  targetPath: (z: any) => z.string().optional(),
+};
+
 const fakeGitHostsModule = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'fake-git-hosts',
@@ -47,16 +57,7 @@ const fakeGitHostsModule = createBackendModule({
           createTemplateAction({
             id: 'publish:github:pull-request',
             supportsDryRun: true,
-            schema: {
-              input: {
-                repoUrl: z => z.string(),
-                branchName: z => z.string(),
-                title: z => z.string(),
-                description: z => z.string(),
-                sourcePath: z => z.string().optional(),
-                targetPath: z => z.string().optional(),
-              },
-            },
+            schema: { input: PUBLISH_INPUT },
             async handler(ctx) {
               ctx.logger.info('Performing dry run of creating pull request');
               ctx.output('targetBranchName', ctx.input.branchName);
@@ -67,16 +68,7 @@ const fakeGitHostsModule = createBackendModule({
           createTemplateAction({
             id: 'publish:gitlab:merge-request',
             supportsDryRun: true,
-            schema: {
-              input: {
-                repoUrl: z => z.string(),
-                branchName: z => z.string(),
-                title: z => z.string(),
-                description: z => z.string(),
-                sourcePath: z => z.string().optional(),
-                targetPath: z => z.string().optional(),
-              },
-            },
+            schema: { input: PUBLISH_INPUT },
             async handler(ctx) {
               ctx.logger.info(
                 `Performing dry run of creating merge request from ${ctx.input.branchName} with ${ctx.input.sourcePath} at ${ctx.input.targetPath}`,
