@@ -275,6 +275,30 @@ describe('scaffolder module wide-ep', () => {
     ]);
   });
 
+  it("passes the form's cleanupOnFailure choice to wide-ep:apply", async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template: TEMPLATE,
+        values: {
+          ...LWS_H200_SEED,
+          rollout: 'apply',
+          cluster: 'wide-ep-local',
+          cleanupOnFailure: true,
+        },
+        secrets: {},
+        directoryContents: [],
+      });
+    expect(res.status).toBe(200);
+    const applyInputs = res.body.log
+      .filter((l: any) => l.body.stepId === 'apply')
+      .map((l: any) => l.body.message)
+      .find((m: string) => m.includes('dry-run mode with inputs'));
+    expect(applyInputs).toMatch(/"cleanupOnFailure":\s*true/);
+  });
+
   it('renders, and skips the cluster steps, for a pull-request rollout', async () => {
     const server = await startBackend();
     const res = await request(server)

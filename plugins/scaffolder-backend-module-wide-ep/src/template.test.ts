@@ -31,7 +31,12 @@ const FILLED: Record<string, string> = {
 };
 
 /** Template parameters that are not spec fields. */
-const NON_SPEC_PARAMETERS = ['rollout', 'repoUrl', 'preview'];
+const NON_SPEC_PARAMETERS = [
+  'rollout',
+  'repoUrl',
+  'preview',
+  'cleanupOnFailure',
+];
 
 type Schema = {
   title?: string;
