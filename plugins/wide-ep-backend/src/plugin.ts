@@ -63,31 +63,20 @@ export const wideEpPlugin = createBackendPlugin({
         } catch (error) {
           assertError(error);
           logger.warn(`rank health is unavailable: ${error.message}`);
-          const unavailable = {
-            getRankHealth: async () => {
-              throw new ServiceUnavailableError(
-                `rank health is not configured: ${error.message}`,
-              );
-            },
+          const notConfigured = (what: string) => () => {
+            throw new ServiceUnavailableError(
+              `${what} not configured: ${error.message}`,
+            );
           };
+          const clustersNotConfigured = notConfigured('wide-EP clusters are');
           httpRouter.use(
             await createRouter({
               httpAuth,
-              rankHealth: unavailable,
-              clusters: {
-                list: () => {
-                  throw new ServiceUnavailableError(
-                    `wide-EP clusters are not configured: ${error.message}`,
-                  );
-                },
+              rankHealth: {
+                getRankHealth: async () => notConfigured('rank health is')(),
               },
-              preflight: {
-                check: async () => {
-                  throw new ServiceUnavailableError(
-                    `wide-EP clusters are not configured: ${error.message}`,
-                  );
-                },
-              },
+              clusters: { list: clustersNotConfigured },
+              preflight: { check: async () => clustersNotConfigured() },
             }),
           );
           return;

@@ -6,7 +6,10 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import type { WideEpClusterInfo } from '@internal/plugin-wide-ep-common';
 import { wideEpApiRef } from '../../api';
 import { errorMessage } from '../EntityWideEpRankCard/format';
-import { specFormValues } from '../TopologyPreviewField/analyseTopologyForm';
+import {
+  specFormValues,
+  wholeFormData,
+} from '../TopologyPreviewField/analyseTopologyForm';
 import { ClusterChecks } from './ClusterChecks';
 
 type Clusters =
@@ -39,12 +42,7 @@ export function ClusterPickerField(
     schema,
     idSchema,
     disabled,
-    formContext,
-    registry,
   } = props;
-  const allData = (formContext?.formData ?? registry?.formContext?.formData) as
-    | Record<string, unknown>
-    | undefined;
   const api = useApi(wideEpApiRef);
   const [clusters, setClusters] = useState<Clusters>({ status: 'loading' });
 
@@ -138,7 +136,10 @@ export function ClusterPickerField(
         ))}
       </TextField>
       {picked && (
-        <ClusterChecks cluster={picked.name} spec={specFormValues(allData)} />
+        <ClusterChecks
+          cluster={picked.name}
+          spec={specFormValues(wholeFormData(props))}
+        />
       )}
     </>
   );

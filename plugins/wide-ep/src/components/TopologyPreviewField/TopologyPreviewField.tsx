@@ -12,6 +12,7 @@ import {
 import {
   analyseTopologyForm,
   SPEC_FORM_KEYS,
+  wholeFormData,
   type TopologyFormAnalysis,
 } from './analyseTopologyForm';
 
@@ -207,11 +208,9 @@ function PlanPreview(props: {
 export function TopologyPreviewField(
   props: FieldExtensionComponentProps<string | undefined>,
 ) {
-  const { formData, onChange, schema, formContext, registry } = props;
+  const { formData, onChange, schema } = props;
   const classes = useStyles();
-  const allData = (formContext?.formData ?? registry?.formContext?.formData) as
-    | Record<string, unknown>
-    | undefined;
+  const allData = wholeFormData(props);
   const specKey = JSON.stringify(SPEC_FORM_KEYS.map(k => allData?.[k]));
   // Keyed by the spec fields only, so typing in other fields re-renders nothing.
   // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -26,6 +26,20 @@ export const SPEC_FORM_KEYS = [
   'eplb',
 ] as const;
 
+/**
+ * The whole form's data as a custom field sees it: RJSF hands it over in
+ * `formContext`, older scaffolder versions only through the registry.
+ */
+export function wholeFormData(props: {
+  formContext?: { formData?: unknown };
+  registry?: { formContext?: { formData?: unknown } };
+}): Record<string, unknown> | undefined {
+  return (props.formContext?.formData ??
+    props.registry?.formContext?.formData) as
+    | Record<string, unknown>
+    | undefined;
+}
+
 /** The spec fields of the whole form's data that are filled in. */
 export function specFormValues(
   formData: Record<string, unknown> | undefined,
