@@ -76,20 +76,18 @@ export function groupPodCount(
   );
 }
 
-/**
- * One tested version set (wide-ep-domain.md §12 #12): the vLLM image, the
- * sidecar flag spelling and the EPP config schema move together.
- * Taken from llm-d/llm-d @ 7edda66 (revision D).
- * @public
- */
-export const VERSION_SET = {
-  name: 'llm-d 2026-06 (D)',
-  vllm: {
-    amd64: 'ghcr.io/llm-d/llm-d-cuda:v0.8.0',
-    arm64: 'ghcr.io/llm-d/llm-d-cuda-gb200:v0.8.0',
-  },
-  /** v0.9.0 spells the connector flag `--kv-connector`. */
-  sidecar: 'ghcr.io/llm-d/llm-d-router-disagg-sidecar:v0.9.0',
-  epp: 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.7.0',
-  eppConfigApiVersion: 'llm-d.ai/v1alpha1',
-} as const;
+/** Seconds the startup probe allows before the kubelet restarts vLLM. @public */
+export function startupBudgetSeconds(hardware: Hardware): number {
+  const { periodSeconds, failureThreshold } =
+    HARDWARE_PROFILES[hardware].startupProbe;
+  return periodSeconds * failureThreshold;
+}
+
+/** Seconds in a duration such as `90s`, `45m` or `2h`. @public */
+export function durationSeconds(duration: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  return (
+    Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h']
+  );
+}

@@ -5,6 +5,8 @@
  */
 export * from './constants';
 export * from './hardware';
+export * from './versionSet';
+export * from './gateways';
 export * from './spec';
 export * from './validateTopology';
 export * from './names';

@@ -4,7 +4,9 @@ import { groupPodCount } from './hardware';
 /** Names of every object the generator emits, derived from `spec.name`. @public */
 export function objectNames(name: string) {
   return {
-    serviceAccount: name,
+    // Not the PodCliqueSet's name: Grove CreateOrPatches an SA of that name
+    // and would take this one over (review, minors).
+    serviceAccount: `${name}-vllm`,
     lws: (role: Role) => `${name}-${role}`,
     podCliqueSet: name,
     computeDomain: `${name}-compute-domain`,

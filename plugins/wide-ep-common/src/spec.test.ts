@@ -13,7 +13,6 @@ describe('parseSpec', () => {
     expect(r.spec.grove).toEqual({
       kaiScheduler: true,
       queue: 'default-queue',
-      terminationDelay: '10m',
     });
     expect(r.spec.owner).toBe('group:default/guests');
   });

@@ -114,15 +114,37 @@ export const wideEpSpecSchema = z
           .describe('ClusterTopologyBinding to pack each group into one rack'),
         terminationDelay: z
           .string()
-          .regex(/^\d+(s|m|h)$/, 'must be a duration such as 10m')
-          .default('10m'),
+          .regex(/^\d+(s|m|h)$/, 'must be a duration such as 90m or 2h')
+          .optional()
+          .describe(
+            'How long a group may stay below minAvailable before Grove replaces the whole PodCliqueSet replica; defaults to the startup budget',
+          ),
       })
       .strict()
       .default({
         kaiScheduler: true,
         queue: 'default-queue',
-        terminationDelay: '10m',
       }),
+    rdma: z
+      .object({
+        resource: z
+          .string()
+          .max(253)
+          .regex(
+            /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+            'must be an extended resource name such as rdma/ib',
+          ),
+        count: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(64, 'must be at most 64'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'RDMA device resource each H200/B200 pod requests (generic and CoreWeave clusters); DeepEP over IBGDA needs the NICs',
+      ),
     cluster: z
       .string()
       .max(253)

@@ -1,4 +1,9 @@
-import { HARDWARE_PROFILES } from './hardware';
+import { GATEWAY_CAPABILITIES } from './gateways';
+import {
+  HARDWARE_PROFILES,
+  durationSeconds,
+  startupBudgetSeconds,
+} from './hardware';
 import { derivedDnsNames } from './names';
 import type { SpecIssue, WideEpSpec } from './spec';
 
@@ -45,6 +50,45 @@ export function topologyIssues(spec: WideEpSpec): SpecIssue[] {
     }
   }
 
+  if (profile.maxGroupGpus) {
+    // One ComputeDomain (LWS) or one auto-MNNVL group (Grove) spans the whole
+    // deployment, and an IMEX domain ends at the rack: prefill and decode
+    // must share it for NIXL to move KV over NVLink (review B3, M5).
+    const gpus = (['prefill', 'decode'] as const).reduce(
+      (sum, role) => sum + spec[role].replicas * spec[role].dataParallelSize,
+      0,
+    );
+    const groupsFit = (['prefill', 'decode'] as const).every(
+      role => spec[role].dataParallelSize <= profile.maxGroupGpus!,
+    );
+    if (groupsFit && gpus > profile.maxGroupGpus) {
+      issues.push({
+        path: 'decode.replicas',
+        message: `the deployment needs ${gpus} GPUs (prefill ${spec.prefill.replicas} x ${spec.prefill.dataParallelSize} + decode ${spec.decode.replicas} x ${spec.decode.dataParallelSize}), but one ${spec.hardware} multi-node NVLink domain is one NVL72 rack of ${profile.maxGroupGpus} GPUs (18 trays x 4); use fewer groups or split it into several deployments`,
+      });
+    }
+  }
+  const gateway = GATEWAY_CAPABILITIES[spec.gateway];
+  if (spec.rankPorts && gateway.multiPortPools.support === 'no') {
+    issues.push({
+      path: 'rankPorts',
+      message: `is not supported by ${gateway.label}: ${gateway.multiPortPools.tested}, the version upstream installs, routes an InferencePool to its first target port only or rejects it (${gateway.multiPortPools.sources[0]}); turn rankPorts off, or use istio 1.28.1 or later`,
+    });
+  }
+  if (spec.rdma) {
+    if (profile.fabric !== 'rdma') {
+      issues.push({
+        path: 'rdma',
+        message: `is for H200/B200 over RDMA; ${spec.hardware} uses multi-node NVLink: remove it`,
+      });
+    } else if (spec.clusterProvider === 'gke') {
+      issues.push({
+        path: 'rdma',
+        message:
+          'is not used on gke: GKE attaches the RDMA NICs from the pod networking annotations; remove it',
+      });
+    }
+  }
   if (spec.eplb && isFp4Model(spec.model)) {
     issues.push({
       path: 'eplb',
@@ -104,11 +148,52 @@ export function specWarnings(spec: WideEpSpec): SpecIssue[] {
         'B200 on CoreWeave reuses the H200 RDMA fields (unverified upstream)',
     });
   }
-  if (spec.gateway === 'istio' && spec.rankPorts) {
+  const multiPort = GATEWAY_CAPABILITIES[spec.gateway].multiPortPools;
+  if (spec.rankPorts && multiPort.support === 'yes') {
     warnings.push({
       path: 'gateway',
-      message: 'multi-port InferencePools need Istio 1.28.1 or later',
+      message: `multi-port InferencePools (rankPorts) need ${
+        GATEWAY_CAPABILITIES[spec.gateway].label
+      } ${multiPort.minVersion} or later`,
     });
+  }
+  if (spec.rankPorts && multiPort.support === 'unverified') {
+    warnings.push({
+      path: 'gateway',
+      message: `${
+        GATEWAY_CAPABILITIES[spec.gateway].label
+      } has not been shown to route a multi-port InferencePool (rankPorts); if it routes only the first port, 7 of 8 ranks per pod get no traffic. Verify, or turn rankPorts off`,
+    });
+  }
+  const profile = HARDWARE_PROFILES[spec.hardware];
+  if (
+    profile.fabric === 'rdma' &&
+    spec.clusterProvider === 'generic' &&
+    !spec.rdma
+  ) {
+    warnings.push({
+      path: 'rdma',
+      message: `is not set: on a generic cluster the ${spec.hardware} pods request no RDMA devices, and DeepEP over IBGDA needs them (NVSHMEM fails to initialise and vLLM exits) unless the cluster injects them; set rdma.resource and rdma.count (e.g. rdma/ib x 1)`,
+    });
+  }
+  if (spec.orchestrator === 'grove') {
+    const budget = startupBudgetSeconds(spec.hardware);
+    const delay = spec.grove.terminationDelay;
+    if (delay && durationSeconds(delay) < budget) {
+      warnings.push({
+        path: 'grove.terminationDelay',
+        message: `${delay} is shorter than the ${
+          budget / 60
+        } min startup budget: a group that is still starting (or restarting) past it makes Grove terminate the whole PodCliqueSet replica, prefill and decode, and start over`,
+      });
+    }
+    if (profile.fabric === 'mnnvl' && !spec.grove.topologyName) {
+      warnings.push({
+        path: 'grove.topologyName',
+        message:
+          'is not set: without a ClusterTopologyBinding Grove does not pack the deployment into one NVL72 rack, and a multi-node NVLink domain cannot span racks',
+      });
+    }
   }
   return warnings;
 }

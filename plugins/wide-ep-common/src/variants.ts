@@ -1,3 +1,4 @@
+import { gatewayAcceptsRankPorts } from './gateways';
 import { HARDWARE } from './hardware';
 import {
   CLUSTER_PROVIDERS,
@@ -7,12 +8,28 @@ import {
 } from './spec';
 
 /**
- * The 180 combinations the generator must render: orchestrator x hardware x
- * cluster provider x gateway x rankPorts, with two-node groups sized for the
- * hardware. Used by the tests and the render benchmark.
+ * Every combination the generator must render: orchestrator x hardware x
+ * cluster provider x gateway x rankPorts (2 x 3 x 3 x 5 x 2 = 180), less the
+ * 36 that pair rank ports with a gateway that cannot route a multi-port pool
+ * (kgateway, kgateway-openshift: the spec refuses them, see
+ * {@link refusedVariants}), with two-node groups sized for the hardware. Used
+ * by the tests, the conformance checks and the render benchmark.
  * @public
  */
 export function allVariants(): WideEpSpecInput[] {
+  return variantMatrix().filter(
+    v => gatewayAcceptsRankPorts(v.gateway) || !v.rankPorts,
+  );
+}
+
+/** The combinations of the matrix the spec refuses (rankPorts on kgateway). @public */
+export function refusedVariants(): WideEpSpecInput[] {
+  return variantMatrix().filter(
+    v => !(gatewayAcceptsRankPorts(v.gateway) || !v.rankPorts),
+  );
+}
+
+function variantMatrix(): WideEpSpecInput[] {
   const out: WideEpSpecInput[] = [];
   for (const orchestrator of ORCHESTRATORS)
     for (const hardware of HARDWARE)

@@ -150,11 +150,25 @@ export function specInputSchema(options: { clusterRequired: boolean }) {
             .string()
             .optional()
             .describe(
-              'How long Grove waits before replacing a group with a failed pod (default 10m)',
+              'How long Grove waits before replacing the PodCliqueSet replica when a group stays below minAvailable (default: the startup budget, 45m on h200/b200, 2h on gb200)',
             ),
         })
         .optional()
         .describe('Grove settings; ignored with lws'),
+    rdma: (z: ZodNamespace) =>
+      z
+        .object({
+          resource: z
+            .string()
+            .describe(
+              'Extended resource name of the RDMA device, e.g. rdma/ib',
+            ),
+          count: z.number().int().describe('Devices per pod (1-64)'),
+        })
+        .optional()
+        .describe(
+          'RDMA devices each H200/B200 pod requests on generic or CoreWeave clusters (CoreWeave default rdma/ib x 1); not used on GKE or GB200',
+        ),
     cluster: options.clusterRequired
       ? (z: ZodNamespace) =>
           z

@@ -151,7 +151,11 @@ describe('podRankLayout', () => {
     });
 
     it('supervisor mode: rank ports 8200+i on decode, 8000+i on prefill', () => {
-      const { pods } = render({ ...GROVE_GB200_SEED, rankPorts: true });
+      const { pods } = render({
+        ...GROVE_GB200_SEED,
+        gateway: 'istio',
+        rankPorts: true,
+      });
       expect(
         summary(
           layoutOf(byHost(pods, 'wide-ep-0-decode-sg-0-decode-worker-0')),

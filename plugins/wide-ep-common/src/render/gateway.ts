@@ -1,23 +1,9 @@
 import { LABELS, PORTS } from '../constants';
 import { objectNames } from '../names';
-import type { Gateway, WideEpSpec } from '../spec';
+import { gatewayClassName } from '../gateways';
+import type { WideEpSpec } from '../spec';
 import type { KubernetesObject } from '../types';
 import { toYaml } from './yaml';
-
-/** GatewayClass each provider installs (wide-ep-domain.md §10). @public */
-export function gatewayClassName(gateway: Gateway): string | undefined {
-  switch (gateway) {
-    case 'gke-l7-regional-external-managed':
-      return 'gke-l7-regional-external-managed';
-    case 'istio':
-      return 'istio';
-    case 'kgateway':
-    case 'kgateway-openshift':
-      return 'kgateway';
-    default:
-      return undefined;
-  }
-}
 
 /** Gateway, HTTPRoute and the provider's parameters object; nothing for `none`. */
 export function renderGateway(spec: WideEpSpec): KubernetesObject[] {

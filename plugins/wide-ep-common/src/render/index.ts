@@ -97,5 +97,4 @@ export function renderDeployment(spec: WideEpSpec): RenderResult {
 
 export { toYaml } from './yaml';
 export { routerProvider } from './router';
-export { gatewayClassName } from './gateway';
 export { mnnvlMode } from './podSpec';

@@ -4,6 +4,7 @@ import { groveRoleLayout, objectNames } from '../names';
 import type { Role, WideEpSpec } from '../spec';
 import type { RolePlan, TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
+import { startupBudgetSeconds } from '../hardware';
 import {
   mnnvlMode,
   modelServerPodSpec,
@@ -50,21 +51,17 @@ export function renderLeaderWorkerSets(
 ): KubernetesObject[] {
   return ROLES.map(role => {
     const plan = topology.roles[role];
-    const annotations: Record<string, string> = {};
-    if (mnnvlMode(spec) !== 'none') {
-      // One IMEX domain per NVL72 rack: keep a whole group on one clique.
-      annotations['leaderworkerset.sigs.k8s.io/exclusive-topology'] =
-        'nvidia.com/gpu.clique';
-    }
+    // No `leaderworkerset.sigs.k8s.io/exclusive-topology`: the LWS pod
+    // webhook turns it into a required anti-affinity against every other
+    // LWS group in the rack, so prefill and decode could never share one
+    // (review B3). The pods' own podAffinity keeps the deployment together.
     return {
       apiVersion: 'leaderworkerset.x-k8s.io/v1',
       kind: 'LeaderWorkerSet',
-      metadata: meta(
-        spec,
-        objectNames(spec.name).lws(role),
-        { ...workloadLabels(spec), [LABELS.role]: role },
-        annotations,
-      ),
+      metadata: meta(spec, objectNames(spec.name).lws(role), {
+        ...workloadLabels(spec),
+        [LABELS.role]: role,
+      }),
       spec: {
         replicas: plan.replicas,
         // All pods start together: a DP leader cannot become ready before
@@ -86,37 +83,57 @@ export function renderLeaderWorkerSets(
 function groveCliques(spec: WideEpSpec, plan: RolePlan) {
   const layout = groveRoleLayout(plan.role, plan.podsPerGroup);
   const { labels, annotations } = podTemplateMetadata(spec, plan);
-  const clique = (name: string, replicas: number, nodeRankOffset?: number) => ({
+  const clique = (
+    name: string,
+    replicas: number,
+    minAvailable: number,
+    nodeRankOffset?: number,
+  ) => ({
     name,
     labels,
     annotations,
     spec: {
       roleName: name,
       replicas,
-      minAvailable: replicas,
+      minAvailable,
       podSpec: modelServerPodSpec(spec, plan, nodeRankOffset),
     },
   });
   if (layout.kind === 'standalone') {
     return {
-      cliques: [clique(layout.clique, plan.replicas)],
+      // Each pod of a standalone clique is a DP group of its own: one down
+      // must not count as the whole role breached (review M4).
+      cliques: [clique(layout.clique, plan.replicas, 1)],
       scalingGroups: [],
     };
   }
   return {
     cliques: [
-      clique(layout.leader, 1, 0),
-      clique(layout.worker, plan.podsPerGroup - 1, 1),
+      // Inside one group every pod is needed: EP spans all of them.
+      clique(layout.leader, 1, 1, 0),
+      clique(layout.worker, plan.podsPerGroup - 1, plan.podsPerGroup - 1, 1),
     ],
     scalingGroups: [
       {
         name: layout.scalingGroup,
         cliqueNames: [layout.leader, layout.worker],
         replicas: plan.replicas,
-        minAvailable: plan.replicas,
+        // 1, not replicas: with replicas, one broken group breaches the
+        // PodCliqueSet and Grove terminates every group and prefill with it;
+        // with 1 it replaces only the broken PCSG replica (review M4).
+        minAvailable: 1,
       },
     ],
   };
+}
+
+/** The spec's terminationDelay, else the startup budget (`45m`, `2h`). */
+export function groveTerminationDelay(spec: WideEpSpec): string {
+  if (spec.grove.terminationDelay) return spec.grove.terminationDelay;
+  const seconds = startupBudgetSeconds(spec.hardware);
+  return seconds % 3600 === 0
+    ? `${seconds / 3600}h`
+    : `${Math.ceil(seconds / 60)}m`;
 }
 
 /** One PodCliqueSet holding both roles (wide-ep-domain.md §11). */
@@ -126,8 +143,10 @@ export function renderPodCliqueSet(
 ): KubernetesObject {
   const parts = ROLES.map(role => groveCliques(spec, topology.roles[role]));
   const template: Record<string, unknown> = {
-    // Minutes, not the 4h default: a wide-EP group with a dead member serves nothing.
-    terminationDelay: spec.grove.terminationDelay,
+    // At least the startup budget: a breach that outlasts it terminates the
+    // whole PodCliqueSet replica, and a wide-EP restart takes 10 min or more
+    // (review M3; grove podclique/reconcilestatus.go).
+    terminationDelay: groveTerminationDelay(spec),
     cliques: parts.flatMap(p => p.cliques),
   };
   const scalingGroups = parts.flatMap(p => p.scalingGroups);

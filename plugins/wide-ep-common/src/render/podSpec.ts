@@ -1,5 +1,6 @@
 import { LABELS, PORTS } from '../constants';
-import { HARDWARE_PROFILES, VERSION_SET } from '../hardware';
+import { HARDWARE_PROFILES } from '../hardware';
+import { VERSION_SET } from '../versionSet';
 import type { Role, WideEpSpec } from '../spec';
 import type { RolePlan } from '../topology';
 import { objectNames } from '../names';
@@ -65,12 +66,8 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
     if (plan.role === 'decode')
       env.push(value('NVSHMEM_SYMMETRIC_SIZE', '16G'));
     if (plan.role === 'prefill') {
-      // Long prompts keep prefill connections idle between chunks, and the
-      // prefill engines take longest to warm up (revision D).
-      env.push(
-        value('VLLM_HTTP_TIMEOUT_KEEP_ALIVE', '120'),
-        value('VLLM_ENGINE_READY_TIMEOUT_S', '3000'),
-      );
+      // The prefill engines take longest to warm up (revision D).
+      env.push(value('VLLM_ENGINE_READY_TIMEOUT_S', '3000'));
     }
     if (spec.clusterProvider === 'gke') {
       env.push(
@@ -110,6 +107,12 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
     if (plan.role === 'decode')
       env.push(value('VLLM_NIXL_ABORT_REQUEST_TIMEOUT', '600'));
   }
+  if (plan.role === 'prefill') {
+    // The decode sidecar keeps idle connections to prefill for 90 s; vLLM's
+    // 5 s keep-alive would reset them under load, on any fabric (review M7;
+    // revision D base/prefill.yaml).
+    env.push(value('VLLM_HTTP_TIMEOUT_KEEP_ALIVE', '120'));
+  }
   env.push(
     value('CUDA_CACHE_PATH', '/var/cache/vllm/cuda'),
     value('CCACHE_DIR', '/var/cache/vllm/ccache'),
@@ -134,9 +137,10 @@ function vllmPorts(plan: RolePlan): ContainerPort[] {
         ]
       : [tcp('vllm', plan.vllmBasePort)];
   ports.push(tcp('dp-rpc', PORTS.dataParallelRpc));
-  // vLLM offsets the NIXL side channel by local rank (wide-ep-domain.md §12 #8).
-  for (let i = 0; i < plan.localSize; i++)
-    ports.push(tcp(`nixl${i}`, PORTS.nixlSideChannel + i));
+  // No NIXL side-channel ports: a rank listens on
+  // VLLM_NIXL_SIDE_CHANNEL_PORT + its global DP index, which differs per pod
+  // of one template, so any fixed list would be wrong on every pod but the
+  // first (wide-ep-domain.md §14). The README names the range instead.
   return ports;
 }
 
@@ -191,11 +195,28 @@ function resources(spec: WideEpSpec, plan: RolePlan) {
         limits[`networking.gke.io.networks/rdma-${i}`] = '1';
     }
   }
-  if (spec.clusterProvider === 'coreweave' && profile.fabric === 'rdma') {
-    limits['rdma/ib'] = '1';
-    requests['rdma/ib'] = '1';
+  const rdma = rdmaRequest(spec);
+  if (rdma) {
+    limits[rdma.resource] = String(rdma.count);
+    requests[rdma.resource] = String(rdma.count);
   }
   return { limits, requests };
+}
+
+/**
+ * The RDMA device request of an H200/B200 pod: the spec's, else CoreWeave's
+ * `rdma/ib`; none on GKE (annotations) and on generic clusters without one
+ * (the spec warns: DeepEP over IBGDA needs the NICs, review M2).
+ */
+export function rdmaRequest(
+  spec: WideEpSpec,
+): { resource: string; count: number } | undefined {
+  if (HARDWARE_PROFILES[spec.hardware].fabric !== 'rdma') return undefined;
+  if (spec.clusterProvider === 'gke') return undefined;
+  if (spec.rdma) return spec.rdma;
+  if (spec.clusterProvider === 'coreweave')
+    return { resource: 'rdma/ib', count: 1 };
+  return undefined;
 }
 
 function volumes(spec: WideEpSpec) {
@@ -237,14 +258,14 @@ function routingSidecar(plan: RolePlan) {
     // The sidecar's default vLLM port is 8001, which would collide with rank 1.
     `--vllm-port=${plan.vllmBasePort}`,
     ...(multiPort ? [`--data-parallel-size=${plan.localSize}`] : []),
-    '--kv-connector=nixlv2',
+    `${VERSION_SET.sidecar.connectorFlag}=nixlv2`,
     '--zap-log-level=1',
     '--secure-proxy=false',
     '--enable-prefiller-sampling',
   ];
   return {
     name: 'routing-proxy',
-    image: VERSION_SET.sidecar,
+    image: VERSION_SET.sidecar.image,
     imagePullPolicy: 'IfNotPresent',
     args,
     ports: multiPort
@@ -302,7 +323,7 @@ export function modelServerPodSpec(
   const mnnvl = mnnvlMode(spec);
   const container: Record<string, unknown> = {
     name: 'vllm',
-    image: VERSION_SET.vllm[profile.arch],
+    image: VERSION_SET.vllm.images[profile.arch],
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/bash', '-c'],
     args: [vllmScript(spec, plan)],
@@ -359,30 +380,48 @@ export function modelServerPodSpec(
       },
     ];
   }
+  const affinity = podAffinity(spec, role);
+  if (affinity) podSpec.affinity = { podAffinity: affinity };
+  return podSpec;
+}
+
+/**
+ * LWS on GB200: every pod of the deployment in one NVL72 rack (one
+ * `nvidia.com/gpu.clique`), since the ComputeDomain and the NVLink KV path
+ * between prefill and decode end at the rack (wide-ep-domain.md §3.4). The
+ * first pod matches its own term, so the scheduler may place it anywhere.
+ * GKE: prefer the same topology block for pods of one role.
+ */
+function podAffinity(spec: WideEpSpec, role: Role) {
+  const out: Record<string, unknown> = {};
+  if (mnnvlMode(spec) === 'computeDomain') {
+    out.requiredDuringSchedulingIgnoredDuringExecution = [
+      {
+        labelSelector: { matchLabels: { [LABELS.deployment]: spec.name } },
+        topologyKey: 'nvidia.com/gpu.clique',
+      },
+    ];
+  }
   if (spec.clusterProvider === 'gke') {
     const sameRole = {
       matchLabels: { [LABELS.deployment]: spec.name, [LABELS.role]: role },
     };
-    podSpec.affinity = {
-      podAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [
-          {
-            weight: 2,
-            podAffinityTerm: {
-              labelSelector: sameRole,
-              topologyKey: 'cloud.google.com/gce-topology-block',
-            },
-          },
-          {
-            weight: 1,
-            podAffinityTerm: {
-              labelSelector: sameRole,
-              topologyKey: 'cloud.google.com/gce-topology-subblock',
-            },
-          },
-        ],
+    out.preferredDuringSchedulingIgnoredDuringExecution = [
+      {
+        weight: 2,
+        podAffinityTerm: {
+          labelSelector: sameRole,
+          topologyKey: 'cloud.google.com/gce-topology-block',
+        },
       },
-    };
+      {
+        weight: 1,
+        podAffinityTerm: {
+          labelSelector: sameRole,
+          topologyKey: 'cloud.google.com/gce-topology-subblock',
+        },
+      },
+    ];
   }
-  return podSpec;
+  return Object.keys(out).length ? out : undefined;
 }

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { parseSpec, WideEpSpec, WideEpSpecInput } from '../spec';
 import { renderDeployment, RenderResult } from './index';
-import { allVariants } from '../variants';
+import { allVariants, refusedVariants } from '../variants';
 import { crdErrors, loadCrdValidators } from '../__testUtils__/crdValidator';
 import { podTemplates, selects } from '../__testUtils__/podTemplates';
 import { HARDWARE_PROFILES } from '../hardware';
@@ -35,8 +35,16 @@ const flagValue = (s: string, flag: string) => {
 };
 
 describe('every combination', () => {
-  it('covers 2 orchestrators x 3 hardware x 3 providers x 5 gateways x rankPorts = 180', () => {
-    expect(new Set(results.map(r => label(r.out.spec))).size).toBe(180);
+  it('covers 2 orchestrators x 3 hardware x 3 providers x 5 gateways x rankPorts = 180, less the 36 refused', () => {
+    expect(new Set(results.map(r => label(r.out.spec))).size).toBe(144);
+    const refused = refusedVariants();
+    expect(refused).toHaveLength(36);
+    for (const input of refused) {
+      const r = parseSpec(input);
+      expect(r.success).toBe(false);
+      expect(!r.success && r.issues.map(i => i.path)).toEqual(['rankPorts']);
+      expect(input.gateway).toMatch(/^kgateway/);
+    }
   });
 
   it.each(results.map(r => [label(r.out.spec), r.out] as const))(

@@ -1,5 +1,5 @@
 import { LABELS, PORTS } from '../constants';
-import { VERSION_SET } from '../hardware';
+import { VERSION_SET } from '../versionSet';
 import { poolSelector } from '../labels';
 import { objectNames } from '../names';
 import type { Gateway, WideEpSpec } from '../spec';
@@ -24,7 +24,7 @@ const EPP_CONFIG_FILE = 'epp-config.yaml';
 /** P/D EndpointPickerConfig: every request is prefilled then decoded. */
 export function eppPluginConfig() {
   return {
-    apiVersion: VERSION_SET.eppConfigApiVersion,
+    apiVersion: VERSION_SET.epp.configApiVersion,
     kind: 'EndpointPickerConfig',
     plugins: [
       { type: 'disagg-headers-handler' },
@@ -98,9 +98,13 @@ export function renderRouter(
           resources: ['inferencepools'],
           verbs: ['get', 'list', 'watch'],
         },
+        // The EPP starts an informer on InferenceObjective and
+        // InferenceModelRewrite whenever their CRDs are installed (standard
+        // GAIE and llm-d-router bundles), in either group; a 403 on that
+        // watch keeps its caches from syncing and it exits (review B2).
         {
           apiGroups: ['inference.networking.x-k8s.io', 'llm-d.ai'],
-          resources: ['inferenceobjectives', 'inferencemodels'],
+          resources: ['inferenceobjectives', 'inferencemodelrewrites'],
           verbs: ['get', 'list', 'watch'],
         },
       ],
@@ -138,7 +142,7 @@ export function renderRouter(
             containers: [
               {
                 name: 'epp',
-                image: VERSION_SET.epp,
+                image: VERSION_SET.epp.image,
                 imagePullPolicy: 'IfNotPresent',
                 args: [
                   '--pool-name',
@@ -219,8 +223,9 @@ export function renderRouter(
             name: 'grpc-ext-proc',
             port: PORTS.eppGrpc,
             targetPort: PORTS.eppGrpc,
+            // No appProtocol: the EPP serves TLS gRPC, and some gateways
+            // read `http2` as cleartext h2c (neither upstream chart sets it).
             protocol: 'TCP',
-            appProtocol: 'http2',
           },
           {
             name: 'http-metrics',
@@ -289,9 +294,17 @@ export function renderRouter(
         spec: {
           targetRef,
           default: {
+            // The CRD's CEL rules reject `port` unless portSpecification is
+            // USE_FIXED_PORT (review B4); intervals as the GAIE chart sets them.
+            timeoutSec: 2,
+            checkIntervalSec: 2,
             config: {
               type: 'HTTP',
-              httpHealthCheck: { requestPath: '/health', port: PORTS.serving },
+              httpHealthCheck: {
+                requestPath: '/health',
+                portSpecification: 'USE_FIXED_PORT',
+                port: PORTS.serving,
+              },
             },
           },
         },

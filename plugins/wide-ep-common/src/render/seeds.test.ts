@@ -368,7 +368,7 @@ describe('LWS on GB200 against the OCI DeepSeek-V4 ComputeDomain (revision D)', 
     ...LWS_H200_SEED,
     hardware: 'gb200',
     clusterProvider: 'generic',
-    gateway: 'kgateway',
+    gateway: 'istio',
   });
   it('wires one explicit ComputeDomain with numNodes 0 (#19) and claims it from every pod, arm64 on both roles (#7)', () => {
     const theirsCd = upstream(
