@@ -43,7 +43,11 @@ import {
 
 const REPO = resolve(__dirname, '../../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const VARIANT: WideEpSpecInput = { ...LWS_H200_SEED, gateway: 'kgateway' };
+const VARIANT: WideEpSpecInput = {
+  ...LWS_H200_SEED,
+  gateway: 'kgateway',
+  rankPorts: false,
+};
 
 function adminKubeconfig(): string {
   if (process.env.WIDE_EP_TEST_KUBECONFIG)

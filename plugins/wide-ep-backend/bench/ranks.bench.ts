@@ -106,7 +106,7 @@ async function main() {
   const parsed = parseSpec({
     ...LWS_H200_SEED,
     namespace,
-    gateway: 'kgateway',
+    gateway: 'istio',
     cluster: 'bench',
     prefill: { replicas: 8, dataParallelSize: 64 },
     decode: { replicas: 8, dataParallelSize: 64 },

@@ -152,7 +152,7 @@ export function specWarnings(spec: WideEpSpec): SpecIssue[] {
   if (spec.rankPorts && multiPort.support === 'yes') {
     warnings.push({
       path: 'gateway',
-      message: `multi-port InferencePools (rankPorts) need ${
+      message: `multi-port InferencePools need ${
         GATEWAY_CAPABILITIES[spec.gateway].label
       } ${multiPort.minVersion} or later`,
     });

@@ -18,7 +18,11 @@ import {
 } from '@internal/plugin-wide-ep-common';
 import { AppliedObject, createWideEpApplyAction } from './apply';
 
-const SPEC: WideEpSpecInput = { ...LWS_H200_SEED, gateway: 'kgateway' };
+const SPEC: WideEpSpecInput = {
+  ...LWS_H200_SEED,
+  gateway: 'kgateway',
+  rankPorts: false,
+};
 const INPUT = { ...SPEC, cluster: 'gpu-east', wait: false };
 
 function renderedRefs(input: WideEpSpecInput = SPEC) {
@@ -104,7 +108,7 @@ describe('wide-ep:apply', () => {
 
     expect(client.applied.map(c => `${c.kind}/${c.name}`)).toEqual([
       // prerequisites, then workloads, then routing
-      'ServiceAccount/wide-ep',
+      'ServiceAccount/wide-ep-vllm',
       'ServiceAccount/wide-ep-infpool-epp',
       'Role/wide-ep-infpool-epp',
       'RoleBinding/wide-ep-infpool-epp',
@@ -132,7 +136,7 @@ describe('wide-ep:apply', () => {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       namespace: 'llm-d-wide-ep',
-      name: 'wide-ep',
+      name: 'wide-ep-vllm',
       stage: 'prerequisites',
       outcome: 'created',
     });
@@ -463,7 +467,7 @@ describe('wide-ep:apply', () => {
         {
           apiVersion: 'v1',
           kind: 'ServiceAccount',
-          metadata: { name: 'wide-ep', namespace: 'llm-d-wide-ep' },
+          metadata: { name: 'wide-ep-vllm', namespace: 'llm-d-wide-ep' },
         },
       ],
       fail: call =>

@@ -22,7 +22,7 @@ const PARAMETERS = {
   gateway: 'kgateway',
   prefill: { replicas: 1, dataParallelSize: 16 },
   decode: { replicas: 1, dataParallelSize: 16 },
-  rankPorts: true,
+  rankPorts: false,
   cluster: 'gpu-east',
   rollout: 'apply',
 };

@@ -22,6 +22,8 @@ export const preflightExamples: TemplateExample[] = [
             gateway: 'kgateway',
             prefill: { replicas: 1, dataParallelSize: 16 },
             decode: { replicas: 1, dataParallelSize: 16 },
+            // kgateway routes one port per pod: no rank ports.
+            rankPorts: false,
             cluster: 'gpu-east',
           },
         },

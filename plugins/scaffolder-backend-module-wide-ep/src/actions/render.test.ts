@@ -45,7 +45,7 @@ describe('wide-ep:render', () => {
     expect(out.path).toBe('deployment');
     expect(out.catalogInfoPath).toBe('deployment/catalog-info.yaml');
     expect(out.objects.map((o: any) => `${o.kind}/${o.name}`)).toEqual([
-      'ServiceAccount/wide-ep',
+      'ServiceAccount/wide-ep-vllm',
       'ServiceAccount/wide-ep-infpool-epp',
       'Role/wide-ep-infpool-epp',
       'RoleBinding/wide-ep-infpool-epp',
@@ -64,7 +64,7 @@ describe('wide-ep:render', () => {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       namespace: 'llm-d-wide-ep',
-      name: 'wide-ep',
+      name: 'wide-ep-vllm',
     });
     expect(out.gpus).toEqual({ total: 32, prefill: 16, decode: 16 });
     expect(out.ranks).toEqual({ total: 32, prefill: 16, decode: 16 });
@@ -112,7 +112,10 @@ describe('wide-ep:render', () => {
     ).toEqual(['wide-ep']);
     expect(out.gpus).toEqual({ total: 36, prefill: 4, decode: 32 });
     expect(out.targetPorts).toEqual([8000]);
-    expect(out.warnings).toEqual([]);
+    // The seed names no ClusterTopologyBinding (upstream G assumed one).
+    expect(out.warnings).toEqual([
+      expect.stringMatching(/^grove\.topologyName: is not set/),
+    ]);
     await expect(
       readFile(
         join(workspace.path, 'manifests/podcliqueset-wide-ep.yaml'),

@@ -11,7 +11,7 @@ model: deepseek-ai/DeepSeek-R1-0528
 hardware: h200
 clusterProvider: coreweave
 orchestrator: lws
-gateway: kgateway
+gateway: istio
 prefill: { replicas: 1, dataParallelSize: 16 }
 decode: { replicas: 1, dataParallelSize: 16 }
 rankPorts: true
@@ -41,8 +41,21 @@ describe('wide-ep CLI', () => {
       code: 0,
       stdout:
         'ok: wide-ep: lws on h200, prefill 1 x DP16, decode 1 x DP16, 32 GPUs on 4 pods, supervisor ports 8000,8001,8002,8003,8004,8005,8006,8007\n',
-      stderr: '',
+      stderr:
+        'warning: gateway: multi-port InferencePools need Istio 1.28.1 or later\n',
     });
+  });
+
+  it('refuses rank ports on kgateway, naming the field, and writes nothing', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'spec.yaml'),
+      seed.replace('gateway: istio', 'gateway: kgateway'),
+    );
+    const r = await run(['validate', '--spec', 'spec.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^rankPorts: is not supported by kgateway: v2\.1\.1/m,
+    );
   });
 
   it('prints one line per problem naming the field, exits 1 and writes nothing', async () => {

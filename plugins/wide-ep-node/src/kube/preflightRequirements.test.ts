@@ -4,6 +4,7 @@ import {
   HARDWARE,
   ORCHESTRATORS,
   WideEpSpecInput,
+  gatewayAcceptsRankPorts,
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
@@ -131,6 +132,7 @@ describe('preflightRequirements', () => {
               clusterProvider,
               orchestrator,
               gateway,
+              rankPorts: gatewayAcceptsRankPorts(gateway),
               prefill: { replicas: 1, dataParallelSize: 8 },
               decode: { replicas: 2, dataParallelSize: 16 },
             });
