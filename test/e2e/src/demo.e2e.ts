@@ -53,9 +53,11 @@ const SCENARIOS: Scenario[] = [
     hardware: /^GB200 NVL72/,
     clusterProvider: /^Generic Kubernetes/,
     orchestrator: /^Grove/,
-    gateway: /^kgateway$/,
+    gateway: /^kgateway \(one port per pod only/,
     prefill: { replicas: 1, dataParallelSize: 4 },
     decode: { replicas: 1, dataParallelSize: 8 },
+    // kgateway routes an InferencePool to its first port only.
+    rankPorts: false,
     previewLines: [
       /prefill: 1 group × 1 pods? × 4 ranks = DP4 per group/,
       /decode: 1 group × 2 pods × 4 ranks = DP8 per group/,
@@ -73,6 +75,7 @@ const SCENARIOS: Scenario[] = [
     gateway: /^Istio/,
     prefill: { replicas: 1, dataParallelSize: 8 },
     decode: { replicas: 1, dataParallelSize: 16 },
+    rankPorts: true,
     previewLines: [
       /prefill: 1 group × 1 pods? × 8 ranks = DP8 per group/,
       /decode: 1 group × 2 pods × 8 ranks = DP16 per group/,

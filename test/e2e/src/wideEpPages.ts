@@ -12,6 +12,8 @@ export interface Scenario {
   gateway: RegExp;
   prefill: { replicas: number; dataParallelSize: number };
   decode: { replicas: number; dataParallelSize: number };
+  /** "One port per rank": off for gateways that route one port per pod. */
+  rankPorts: boolean;
   /** Lines the live preview must show once hardware is chosen. */
   previewLines: RegExp[];
   totalGpus: number;
@@ -179,6 +181,7 @@ export async function fillTemplate(
     'root_decode_dataParallelSize',
     String(scenario.decode.dataParallelSize),
   );
+  await page.locator('#root_rankPorts').setChecked(scenario.rankPorts);
   await next(page);
 
   await pick(page, 'root_hardware', scenario.hardware);

@@ -125,6 +125,17 @@ describe('TopologyPreviewField', () => {
     expect(screen.queryByText('Total GPUs')).not.toBeInTheDocument();
   });
 
+  it('refuses one port per rank on kgateway, naming the field', async () => {
+    renderField({ ...LWS_H200_SEED, gateway: 'kgateway', rankPorts: true });
+
+    expect(
+      await screen.findByText('The topology is not valid'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^rankPorts: is not supported by kgateway: v2\.1\.1/),
+    ).toBeInTheDocument();
+  });
+
   it('asks for the fields that are still empty', async () => {
     renderField({ name: 'wide-ep', model: 'deepseek-ai/DeepSeek-R1-0528' });
 
