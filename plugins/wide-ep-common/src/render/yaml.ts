@@ -5,7 +5,7 @@ import { dump } from 'js-yaml';
  * Argo CD) read back unchanged: js-yaml's compatibility mode quotes `y`,
  * `n`, `on`, `0755` and friends (wide-ep-domain.md §12 #13). No anchors,
  * no line folding. js-yaml over `yaml` because it is ~3x faster here, which
- * keeps the live form preview and the 180-variant render under a second.
+ * keeps the live form preview and the all-variant render under a second.
  * @public
  */
 export function toYaml(value: unknown): string {

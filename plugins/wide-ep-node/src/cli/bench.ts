@@ -4,7 +4,7 @@ import {
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
 
-/** Validates and renders all 180 variants; returns figures for the CLI to print. */
+/** Validates and renders every variant (allVariants: 144); returns figures for the CLI to print. */
 export function benchRender(rounds: number) {
   const variants = allVariants();
   const perVariant: number[] = [];
