@@ -190,4 +190,32 @@ describe('wide-ep:render', () => {
     expect(outputs(ctx).catalogInfo).toContain('owner: group:default/guests');
     expect(outputs(ctx).catalogInfo).not.toContain('kubernetes-cluster');
   });
+
+  it('refuses rank ports on kgateway with an InputError naming rankPorts, writing nothing', async () => {
+    const ctx = context({
+      ...LWS_H200_SEED,
+      gateway: 'kgateway',
+      rankPorts: true,
+    });
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(
+        /^invalid wide-EP spec:\nrankPorts: is not supported by kgateway/,
+      ),
+    });
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('logs and outputs the serving warnings of the spec, each naming its field', async () => {
+    const ctx = context({ ...LWS_H200_SEED, clusterProvider: 'generic' });
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    await action.handler(ctx);
+    expect(outputs(ctx).warnings).toEqual([
+      'gateway: multi-port InferencePools need Istio 1.28.1 or later',
+      expect.stringMatching(/^rdma: is not set: on a generic cluster/),
+    ]);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^rdma: is not set/),
+    );
+  });
 });
