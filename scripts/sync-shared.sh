@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keeps test/shared/ a verbatim copy of the parts of the steering repo's
-# shared/ folder that the project reads: every CRD under crds/ (the test and
-# demo clusters install them, the renderer tests validate against them) and the
+# shared/ folder that the project reads: every CRD under crds/ and
+# crds-providers/ (the test and demo clusters install them, the renderer tests validate against them) and the
 # upstream llm-d manifests the seed tests compare with. CI may clone the repo
 # without shared/ beside it, so the copy is committed; when shared/ is there,
 # test/cluster/up and the tests read it first and this script reports drift.
@@ -30,7 +30,7 @@ reference=(
   reference/llm-d/guides/wide-ep/manifests/inferencepool.values.yaml
 )
 files=()
-while IFS= read -r f; do files+=("$f"); done < <(cd "$src" && find crds -type f | sort)
+while IFS= read -r f; do files+=("$f"); done < <(cd "$src" && find crds crds-providers -type f | sort)
 files+=("${reference[@]}")
 
 status=0
@@ -47,7 +47,7 @@ if [[ "${1:-}" == --check ]]; then
   # A CRD dropped from shared/ must not linger in the copy.
   while IFS= read -r f; do
     [[ -f "$src/$f" ]] || { echo "only in the copy: test/shared/$f"; status=1; }
-  done < <(cd "$dst" && find crds -type f | sort)
+  done < <(cd "$dst" && find crds crds-providers -type f | sort)
   [[ $status -eq 0 ]] && echo "test/shared matches $src (${#files[@]} files)"
 else
   echo "copied ${#files[@]} files from $src into test/shared/"
