@@ -65,6 +65,7 @@ export const scaffolderModuleWideEp = createBackendModule({
           createWideEpApplyAction({ clusters, permissions, auditor }),
           createWideEpRegisterAction({
             entitiesDirectory: readEntitiesDirectory(config),
+            permissions,
           }),
         );
       },

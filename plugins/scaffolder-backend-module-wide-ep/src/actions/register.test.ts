@@ -16,10 +16,14 @@ describe('wide-ep:register', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const input = { ...LWS_H200_SEED, cluster: 'demo' } as any;
+  const allow = fakePermissions('ALLOW');
 
   it('writes the rendered entity, with the cluster annotation, for the catalog module to provide', async () => {
     const ctx = createMockActionContext({ input });
-    await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
+    await createWideEpRegisterAction({
+      entitiesDirectory: dir,
+      permissions: allow,
+    }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'component:default/wide-ep',
@@ -68,7 +72,10 @@ describe('wide-ep:register', () => {
 
   it('writes nothing in a dry run', async () => {
     const ctx = { ...createMockActionContext({ input }), isDryRun: true };
-    await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
+    await createWideEpRegisterAction({
+      entitiesDirectory: dir,
+      permissions: allow,
+    }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'component:default/wide-ep',
@@ -78,9 +85,9 @@ describe('wide-ep:register', () => {
 
   it('explains the missing configuration instead of losing the entity silently', async () => {
     const ctx = createMockActionContext({ input });
-    await expect(createWideEpRegisterAction({}).handler(ctx)).rejects.toThrow(
-      /wideEp.catalog.entitiesDirectory is not configured/,
-    );
+    await expect(
+      createWideEpRegisterAction({ permissions: allow }).handler(ctx),
+    ).rejects.toThrow(/wideEp.catalog.entitiesDirectory is not configured/);
   });
 
   it('rejects an invalid spec with field-named lines', async () => {
@@ -88,7 +95,10 @@ describe('wide-ep:register', () => {
       input: { ...input, decode: { replicas: 1, dataParallelSize: 12 } },
     });
     await expect(
-      createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx),
+      createWideEpRegisterAction({
+        entitiesDirectory: dir,
+        permissions: allow,
+      }).handler(ctx),
     ).rejects.toThrow(
       'decode.dataParallelSize: must be a multiple of 8 GPUs per node on h200 (got 12; try 16)',
     );
@@ -99,7 +109,10 @@ describe('wide-ep:register', () => {
     async (_, example) => {
       const step = yaml.parse(example).steps[0];
       const ctx = createMockActionContext({ input: step.input });
-      await createWideEpRegisterAction({ entitiesDirectory: dir }).handler(ctx);
+      await createWideEpRegisterAction({
+        entitiesDirectory: dir,
+        permissions: allow,
+      }).handler(ctx);
       expect(fs.readdirSync(dir)).toHaveLength(1);
     },
   );

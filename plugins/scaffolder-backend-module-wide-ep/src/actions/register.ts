@@ -25,8 +25,12 @@ export const WIDE_EP_REGISTER_ACTION_ID = 'wide-ep:register';
  */
 export function createWideEpRegisterAction(options: {
   entitiesDirectory?: string;
-  /** When set, `catalog.entity.create` is checked for the task's initiator. */
-  permissions?: PermissionsService;
+  /**
+   * Checks `catalog.entity.create` for the task's initiator. Required: an
+   * action built without it would register for anyone who can run the
+   * template.
+   */
+  permissions: PermissionsService;
 }) {
   return createTemplateAction({
     id: WIDE_EP_REGISTER_ACTION_ID,
@@ -45,18 +49,16 @@ export function createWideEpRegisterAction(options: {
       const spec = parseActionSpec(ctx.input);
       const { entity } = renderDeployment(spec);
       const entityRef = entityRefOf(entity);
-      if (options.permissions) {
-        const [decision] = await options.permissions.authorize(
-          [{ permission: catalogEntityCreatePermission }],
-          { credentials: await ctx.getInitiatorCredentials() },
+      const [decision] = await options.permissions.authorize(
+        [{ permission: catalogEntityCreatePermission }],
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `${initiatorOf(
+            ctx,
+          )} is not allowed to register ${entityRef} (permission catalog.entity.create)`,
         );
-        if (decision.result !== AuthorizeResult.ALLOW) {
-          throw new NotAllowedError(
-            `${initiatorOf(
-              ctx,
-            )} is not allowed to register ${entityRef} (permission catalog.entity.create)`,
-          );
-        }
       }
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would register ${entityRef}`);

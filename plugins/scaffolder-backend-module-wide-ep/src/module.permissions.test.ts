@@ -1,0 +1,187 @@
+/*
+ * The permission guards as the backend wires them: the real scaffolder
+ * backend, the real wide-EP module, and a `coreServices.permissions` whose
+ * policy denies the wide-EP and catalog permissions, handed to the module by
+ * the backend. Nothing here builds
+ * an action itself, so a module that forgets to hand an action its
+ * permissions service fails these tests.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import request from 'supertest';
+import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import scaffolderModuleWideEp from './index';
+
+jest.setTimeout(60_000);
+
+/**
+ * The backend's permissions service with a policy that denies the named
+ * permissions and allows the rest (the scaffolder's own). The real
+ * permission backend cannot stand in here: with the test backend's mock
+ * user tokens it rejects the scaffolder's own resource-permission checks as
+ * direct user requests before any policy runs.
+ */
+function denyingPermissions(denied: string[]) {
+  const seen: string[] = [];
+  const decide = (name: string) => {
+    seen.push(name);
+    return denied.includes(name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
+  };
+  const factory = createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({
+      authorize: async (requests: any[]) =>
+        requests.map(r => ({ result: decide(r.permission.name) })),
+      authorizeConditional: async (requests: any[]) =>
+        requests.map(r => ({ result: decide(r.permission.name) })),
+    }),
+  });
+  return { factory, seen };
+}
+
+/** A configured cluster nobody listens on. */
+function config(entitiesDirectory: string) {
+  return {
+    wideEp: { catalog: { entitiesDirectory } },
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'wide-ep-local',
+              url: 'https://127.0.0.1:9',
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'not-a-real-token',
+              skipTLSVerify: true,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** A one-step template running `action` with the LWS H200 seed. */
+function template(action: string) {
+  return {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: `one-step-${action.replace(':', '-')}` },
+    spec: {
+      type: 'service',
+      steps: [
+        {
+          id: 'step',
+          name: action,
+          action,
+          input: { ...LWS_H200_SEED, cluster: 'wide-ep-local' },
+        },
+      ],
+    },
+  };
+}
+
+async function dryRun(denied: string[], action: string) {
+  const entities = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-perm-'));
+  const policy = denyingPermissions(denied);
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModuleWideEp,
+      policy.factory,
+      mockServices.rootConfig.factory({ data: config(entities) }),
+    ],
+  });
+  const res = await request(server)
+    .post('/api/scaffolder/v2/dry-run')
+    .set('Authorization', mockCredentials.user.header())
+    .send({
+      template: template(action),
+      values: {},
+      secrets: {},
+      directoryContents: [],
+    });
+  // A step error comes back as the response's error (a dry run stops there).
+  const messages: string[] = [
+    ...(res.body.log ?? []).map((l: any) => l.body.message),
+    ...(res.body.error
+      ? [`${res.body.error.name}: ${res.body.error.message}`]
+      : []),
+  ];
+  const failed =
+    res.status >= 400 ||
+    (res.body.log ?? []).some((l: any) => l.body.status === 'failed');
+  const written = fs.readdirSync(entities);
+  fs.rmSync(entities, { recursive: true, force: true });
+  return { res, messages, failed, written, seen: policy.seen };
+}
+
+describe('permissions as the backend wires them', () => {
+  it('wide-ep:register asks catalog.entity.create and is refused, writing nothing', async () => {
+    const { messages, failed, written, seen } = await dryRun(
+      ['catalog.entity.create'],
+      'wide-ep:register',
+    );
+    expect(seen).toContain('catalog.entity.create');
+    expect(failed).toBe(true);
+    expect(messages.join('\n')).toMatch(
+      /NotAllowedError: user:default\/mock is not allowed to register component:default\/wide-ep \(permission catalog\.entity\.create\)/,
+    );
+    expect(messages.join('\n')).not.toContain('Dry run: would register');
+    expect(written).toEqual([]);
+  });
+
+  it('wide-ep:register goes on when the policy allows', async () => {
+    const { messages, failed } = await dryRun([], 'wide-ep:register');
+    expect(failed).toBe(false);
+    expect(messages.join('\n')).toContain(
+      'Dry run: would register component:default/wide-ep',
+    );
+  });
+
+  it('wide-ep:apply asks wide-ep.deployment.apply and sends nothing to the cluster when refused', async () => {
+    const { messages, seen } = await dryRun(
+      ['wide-ep.deployment.apply'],
+      'wide-ep:apply',
+    );
+    expect(seen).toContain('wide-ep.deployment.apply');
+    const log = messages.join('\n');
+    expect(log).toMatch(
+      /is not allowed to deploy wide-EP deployments \(permission wide-ep\.deployment\.apply\)/,
+    );
+    // Refused before any cluster call: the unreachable cluster is never tried.
+    expect(log).not.toContain('unreachable');
+  });
+
+  it('wide-ep:apply reaches the cluster step when the policy allows', async () => {
+    const { messages } = await dryRun([], 'wide-ep:apply');
+    const log = messages.join('\n');
+    expect(log).not.toContain('is not allowed');
+    expect(log).toMatch(/cluster "wide-ep-local" unreachable/);
+  });
+
+  it('wide-ep:preflight asks wide-ep.deployment.apply and checks nothing when refused', async () => {
+    const { messages, seen } = await dryRun(
+      ['wide-ep.deployment.apply'],
+      'wide-ep:preflight',
+    );
+    expect(seen).toContain('wide-ep.deployment.apply');
+    const log = messages.join('\n');
+    expect(log).toMatch(/permission wide-ep\.deployment\.apply/);
+    expect(log).not.toContain('unreachable');
+  });
+});
