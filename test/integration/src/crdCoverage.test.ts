@@ -91,7 +91,7 @@ it('accepts every rendered object of every variant and both seeds in a server-si
     for (const object of renderDeployment(parsed.spec).objects) {
       total++;
       const key = JSON.stringify(object);
-      const entry = unique.get(key) ?? { object, variants: [] };
+      const entry = unique.get(key) ?? { object, variants: [] as string[] };
       entry.variants.push(name);
       unique.set(key, entry);
     }

@@ -16,7 +16,7 @@ import { renderDeployment } from './index';
 function render(input: WideEpSpecInput) {
   const r = parseSpec(input);
   if (!r.success) throw new Error(JSON.stringify(r.issues));
-  return { spec: r.spec, ...renderDeployment(r.spec) };
+  return renderDeployment(r.spec);
 }
 function issues(input: WideEpSpecInput) {
   const r = parseSpec(input);
