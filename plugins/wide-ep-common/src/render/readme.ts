@@ -73,39 +73,12 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
         plan.targetPorts.length
       } target ports)`,
     );
-  if (profile.fabric === 'rdma') {
-    const rdma = rdmaRequest(spec);
-    prereqs.push(
-      spec.clusterProvider === 'gke'
-        ? 'GKE RDMA networks `rdma-0` .. `rdma-7` (A3 Ultra / A4 node pools with the RDMA binary and GPUDirect RDMA set up)'
-        : rdma
-        ? `An RDMA device plugin advertising \`${rdma.resource}\` (${rdma.count} per pod); DeepEP uses IBGDA across nodes`
-        : 'RDMA NICs reachable from every pod without a device request (none is rendered: set `rdma` in the spec otherwise); DeepEP over IBGDA fails without them',
-    );
-  }
+  if (profile.fabric === 'rdma') prereqs.push(rdmaPrerequisite(spec));
   if (spec.gateway === 'kgateway-openshift')
     prereqs.push(
-      'OpenShift: a SecurityContextConstraints that lets the model-server ServiceAccount run as root with `IPC_LOCK` and `SYS_RAWIO` (e.g. `oc adm policy add-scc-to-user privileged -z ' +
-        names.serviceAccount +
-        ` -n ${spec.namespace}\`)`,
+      `OpenShift: a SecurityContextConstraints that lets the model-server ServiceAccount run as root with \`IPC_LOCK\` and \`SYS_RAWIO\` (e.g. \`oc adm policy add-scc-to-user privileged -z ${names.serviceAccount} -n ${spec.namespace}\`)`,
     );
-  prereqs.push(
-    `Secret \`${spec.hfTokenSecret.name}\` with key \`${spec.hfTokenSecret.key}\` in namespace \`${spec.namespace}\``,
-    `${plan.totalPods} nodes with ${profile.gpusPerNode} allocatable \`nvidia.com/gpu\` each (${profile.label})`,
-  );
-  const access =
-    spec.gateway === 'gke-l7-regional-external-managed'
-      ? // A GKE L7 gateway is a Google Cloud load balancer, not a Service.
-        `ADDRESS=$(kubectl -n ${spec.namespace} get gateway ${names.gateway} -o jsonpath='{.status.addresses[0].value}')`
-      : cls
-      ? `kubectl -n ${spec.namespace} port-forward svc/${
-          spec.gateway === 'istio' ? `${names.gateway}-istio` : names.gateway
-        } 8000:80`
-      : `kubectl -n ${spec.namespace} port-forward pod/<a decode pod> 8000:8000`;
-  const url =
-    spec.gateway === 'gke-l7-regional-external-managed'
-      ? 'http://$ADDRESS'
-      : 'localhost:8000';
+  const { access, url } = accessLines(spec, cls);
   return [
     `# ${spec.name}: wide-EP ${servedModelName(spec)}`,
     '',
@@ -152,4 +125,41 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
     '```',
     '',
   ].join('\n');
+}
+
+/** How the RDMA NICs reach the pods, as a prerequisite line. */
+function rdmaPrerequisite(spec: WideEpSpec): string {
+  if (spec.clusterProvider === 'gke')
+    return 'GKE RDMA networks `rdma-0` .. `rdma-7` (A3 Ultra / A4 node pools with the RDMA binary and GPUDirect RDMA set up)';
+  const rdma = rdmaRequest(spec);
+  if (rdma)
+    return `An RDMA device plugin advertising \`${rdma.resource}\` (${rdma.count} per pod); DeepEP uses IBGDA across nodes`;
+  return 'RDMA NICs reachable from every pod without a device request (none is rendered: set `rdma` in the spec otherwise); DeepEP over IBGDA fails without them';
+}
+
+/** The command that makes the endpoint reachable, and the URL to curl. */
+function accessLines(
+  spec: WideEpSpec,
+  className: string | undefined,
+): { access: string; url: string } {
+  const names = objectNames(spec.name);
+  if (spec.gateway === 'gke-l7-regional-external-managed') {
+    // A GKE L7 gateway is a Google Cloud load balancer, not a Service.
+    return {
+      access: `ADDRESS=$(kubectl -n ${spec.namespace} get gateway ${names.gateway} -o jsonpath='{.status.addresses[0].value}')`,
+      url: 'http://$ADDRESS',
+    };
+  }
+  if (className) {
+    const service =
+      spec.gateway === 'istio' ? `${names.gateway}-istio` : names.gateway;
+    return {
+      access: `kubectl -n ${spec.namespace} port-forward svc/${service} 8000:80`,
+      url: 'localhost:8000',
+    };
+  }
+  return {
+    access: `kubectl -n ${spec.namespace} port-forward pod/<a decode pod> 8000:8000`,
+    url: 'localhost:8000',
+  };
 }
