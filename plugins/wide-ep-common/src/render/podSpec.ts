@@ -104,8 +104,10 @@ export function vllmEnv(spec: WideEpSpec, plan: RolePlan): Env[] {
         value('VLLM_FLASHINFER_MOE_BACKEND', 'throughput'),
       );
     }
-    if (plan.role === 'decode')
-      env.push(value('VLLM_NIXL_ABORT_REQUEST_TIMEOUT', '600'));
+    // No VLLM_NIXL_ABORT_REQUEST_TIMEOUT (upstream G sets 600): vLLM 0.23.0
+    // does not read it. Prefill holds KV blocks under a lease that decode
+    // renews (kv_lease_duration in kv_connector_extra_config, default 30 s;
+    // nixl/worker.py), checked by src/conformance/vllmCli.test.ts.
   }
   if (plan.role === 'prefill') {
     // The decode sidecar keeps idle connections to prefill for 90 s; vLLM's

@@ -268,8 +268,10 @@ describe('Grove on GB200 (GKE) against llm-d @ 018994e/a377b08 (revision G)', ()
       // G sets NVIDIA_GDRCOPY=1 and a NIXL log level; both are IBGDA/debug knobs with no effect on NVLink.
       delete theirsEnv.NVIDIA_GDRCOPY;
       delete theirsEnv.NIXL_LOG_LEVEL;
-      // Side-channel port: one value (5600) for both orchestrators; declared on the container.
+      // Side-channel port: one value (5600) for both orchestrators.
       delete theirsEnv.VLLM_NIXL_SIDE_CHANNEL_PORT;
+      // vLLM 0.23.0 does not read it (src/conformance/vllmCli.test.ts).
+      delete theirsEnv.VLLM_NIXL_ABORT_REQUEST_TIMEOUT;
       expect(envMap(oc)).toMatchObject(theirsEnv);
     },
   );
