@@ -4,6 +4,10 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import wideEpPlugin from '@internal/plugin-wide-ep/alpha';
 import App from './App';
 
+// Rendering the whole app takes several seconds on 2 busy cores (the suite
+// runs beside every other Jest worker); 5 s timed out in CI.
+jest.setTimeout(30_000);
+
 describe('App', () => {
   it('should render', async () => {
     process.env = {
