@@ -44,6 +44,9 @@ cluster_started=1
 export WIDE_EP_TEST_KUBECONFIG
 echo "kubeconfig: $WIDE_EP_TEST_KUBECONFIG"
 
+step "GAIE v1.4.0's real EPP config loader for the conformance tests (test/conformance/epp-loader/build)"
+test/conformance/epp-loader/build
+
 step "type check (tsc)"
 tsc --noEmit -p .
 
