@@ -3,6 +3,8 @@ import { HARDWARE } from './hardware';
 import { DEFAULT_HF_TOKEN_SECRET } from './constants';
 import { topologyIssues } from './validateTopology';
 
+// Kubernetes resource quantities (apimachinery resource.Quantity).
+const QUANTITY = /^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Hugging Face repo ids: owner/name, no spaces, quotes or shell metacharacters.
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
@@ -144,6 +146,22 @@ export const wideEpSpecSchema = z
       .optional()
       .describe(
         'RDMA device resource each H200/B200 pod requests (generic and CoreWeave clusters); DeepEP over IBGDA needs the NICs',
+      ),
+    podResources: z
+      .object({
+        memory: z
+          .string()
+          .regex(QUANTITY, 'must be a Kubernetes quantity such as 850Gi')
+          .optional(),
+        cpu: z
+          .string()
+          .regex(QUANTITY, 'must be a Kubernetes quantity such as 120')
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Memory and CPU of each model-server pod; defaults per hardware (GB200: the GKE A4X sizes 850Gi / 120)',
       ),
     cluster: z
       .string()

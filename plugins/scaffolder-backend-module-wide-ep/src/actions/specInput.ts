@@ -169,6 +169,16 @@ export function specInputSchema(options: { clusterRequired: boolean }) {
         .describe(
           'RDMA devices each H200/B200 pod requests on generic or CoreWeave clusters (CoreWeave default rdma/ib x 1); not used on GKE or GB200',
         ),
+    podResources: (z: ZodNamespace) =>
+      z
+        .object({
+          memory: z.string().optional().describe('e.g. 850Gi'),
+          cpu: z.string().optional().describe('e.g. 120'),
+        })
+        .optional()
+        .describe(
+          'Memory and CPU of each model-server pod (default per hardware; GB200 850Gi / 120, the GKE A4X sizes)',
+        ),
     cluster: options.clusterRequired
       ? (z: ZodNamespace) =>
           z

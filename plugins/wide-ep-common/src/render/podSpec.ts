@@ -180,10 +180,13 @@ function resources(spec: WideEpSpec, plan: RolePlan) {
   const profile = HARDWARE_PROFILES[spec.hardware];
   const limits: Record<string, string> = {
     'nvidia.com/gpu': String(plan.gpusPerPod),
-    memory: profile.memory,
+    memory: spec.podResources?.memory ?? profile.memory,
     'ephemeral-storage': '1Ti',
   };
-  const requests: Record<string, string> = { ...limits, cpu: profile.cpu };
+  const requests: Record<string, string> = {
+    ...limits,
+    cpu: spec.podResources?.cpu ?? profile.cpu,
+  };
   if (spec.clusterProvider === 'gke') {
     if (profile.fabric === 'rdma') {
       // GKE's webhook injects the NICs from the interfaces annotation; the

@@ -408,4 +408,28 @@ describe('minor findings', () => {
       expect(config.apiVersion).toBe('llm-d.ai/v1alpha1');
     }
   });
+
+  it('lets the pod memory and CPU be set: the GB200 sizes are GKE A4X ones', () => {
+    const vllm = (input: WideEpSpecInput) =>
+      podTemplates(render(input).objects)
+        .filter(t => !t.owner.startsWith('Deployment/'))
+        .map(t => t.podSpec.containers[0].resources);
+    for (const r of vllm(GROVE_GB200_SEED)) {
+      expect(r.limits.memory).toBe('850Gi');
+      expect(r.requests.cpu).toBe('120');
+    }
+    for (const r of vllm({
+      ...GROVE_GB200_SEED,
+      podResources: { memory: '700Gi', cpu: '96' },
+    })) {
+      expect(r.limits.memory).toBe('700Gi');
+      expect(r.requests.memory).toBe('700Gi');
+      expect(r.requests.cpu).toBe('96');
+    }
+    expect(
+      issues({ ...GROVE_GB200_SEED, podResources: { memory: 'lots' } }).map(
+        i => i.path,
+      ),
+    ).toEqual(['podResources.memory']);
+  });
 });
