@@ -46,6 +46,13 @@ export const ENTITY_ANNOTATIONS = {
   hardware: `${WIDE_EP_PREFIX}/hardware`,
   podSelector: `${WIDE_EP_PREFIX}/pod-selector`,
   workloads: `${WIDE_EP_PREFIX}/workloads`,
+  /**
+   * The validated spec the deployment was rendered from, as JSON: what day-2
+   * actions (update, diff, teardown) start from.
+   */
+  spec: `${WIDE_EP_PREFIX}/spec`,
+  /** The version set (images, vLLM, router) the deployment was rendered with. */
+  versionSet: `${WIDE_EP_PREFIX}/version-set`,
 } as const;
 
 /** Ports fixed by the llm-d wide-EP layout (wide-ep-domain.md §5.2). @public */

@@ -19,3 +19,4 @@ export * from './health';
 export * from './clusters';
 export * from './variants';
 export * from './seeds';
+export * from './day2';

@@ -6,6 +6,15 @@ export const wideEpDeploymentApplyPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Tearing a deployment down: deleting its objects from the cluster, or
+ * opening the pull request that removes its folder. @public
+ */
+export const wideEpDeploymentDeletePermission = createPermission({
+  name: 'wide-ep.deployment.delete',
+  attributes: { action: 'delete' },
+});
+
 /** Reading rank health of a deployment. @public */
 export const wideEpRankHealthReadPermission = createPermission({
   name: 'wide-ep.health.read',
@@ -15,5 +24,6 @@ export const wideEpRankHealthReadPermission = createPermission({
 /** @public */
 export const wideEpPermissions = [
   wideEpDeploymentApplyPermission,
+  wideEpDeploymentDeletePermission,
   wideEpRankHealthReadPermission,
 ];

@@ -1,4 +1,5 @@
 import { ENTITY_ANNOTATIONS } from '../constants';
+import { VERSION_SET } from '../versionSet';
 import { podSelectorString, servedModelName } from '../labels';
 import type { WideEpSpec } from '../spec';
 import type { TopologyPlan } from '../topology';
@@ -24,6 +25,8 @@ export function renderCatalogInfo(
     [ENTITY_ANNOTATIONS.workloads]: workloads
       .map(w => `${w.kind}/${w.metadata.name}`)
       .join(','),
+    [ENTITY_ANNOTATIONS.spec]: JSON.stringify(spec),
+    [ENTITY_ANNOTATIONS.versionSet]: VERSION_SET.name,
   };
   if (spec.cluster)
     annotations[ENTITY_ANNOTATIONS.kubernetesCluster] = spec.cluster;
