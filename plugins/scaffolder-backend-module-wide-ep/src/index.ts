@@ -1,6 +1,7 @@
 /**
  * Scaffolder actions for llm-d wide expert-parallel deployments:
- * `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply` and `wide-ep:register`.
+ * `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply`, `wide-ep:register`,
+ * and day 2: `wide-ep:update`, `wide-ep:diff`, `wide-ep:teardown`.
  *
  * @packageDocumentation
  */
@@ -24,4 +25,15 @@ export {
   createWideEpRegisterAction,
   WIDE_EP_REGISTER_ACTION_ID,
 } from './actions/register';
+export { createWideEpDiffAction, WIDE_EP_DIFF_ACTION_ID } from './actions/diff';
+export {
+  createWideEpUpdateAction,
+  WIDE_EP_UPDATE_ACTION_ID,
+} from './actions/update';
+export type { WideEpUpdateActionOptions } from './actions/update';
+export {
+  createWideEpTeardownAction,
+  WIDE_EP_TEARDOWN_ACTION_ID,
+} from './actions/teardown';
+export type { WideEpTeardownActionOptions } from './actions/teardown';
 export type { WideEpClusterConnector } from './types';

@@ -21,7 +21,12 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
-import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import {
+  LWS_H200_SEED,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderModuleWideEp from './index';
 
 jest.setTimeout(60_000);
@@ -75,8 +80,19 @@ function config(entitiesDirectory: string) {
   };
 }
 
+/**
+ * The deployment's entity as the template registers it. The catalog is the
+ * catalog-node test double: these tests are about the guards, and a real
+ * catalog backend adds nothing to them (the browser suite runs the real one).
+ */
+function seedEntity() {
+  const parsed = parseSpec({ ...LWS_H200_SEED, cluster: 'wide-ep-local' });
+  if (!parsed.success) throw new Error('seed spec invalid');
+  return renderDeployment(parsed.spec).entity;
+}
+
 /** A one-step template running `action` with the LWS H200 seed. */
-function template(action: string) {
+function template(action: string, input?: Record<string, unknown>) {
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
@@ -88,14 +104,18 @@ function template(action: string) {
           id: 'step',
           name: action,
           action,
-          input: { ...LWS_H200_SEED, cluster: 'wide-ep-local' },
+          input: input ?? { ...LWS_H200_SEED, cluster: 'wide-ep-local' },
         },
       ],
     },
   };
 }
 
-async function dryRun(denied: string[], action: string) {
+async function dryRun(
+  denied: string[],
+  action: string,
+  input?: Record<string, unknown>,
+) {
   const entities = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-perm-'));
   const policy = denyingPermissions(denied);
   const { server } = await startTestBackend({
@@ -103,6 +123,7 @@ async function dryRun(denied: string[], action: string) {
       scaffolderPlugin,
       scaffolderModuleWideEp,
       policy.factory,
+      catalogServiceMock.factory({ entities: [seedEntity() as any] }),
       mockServices.rootConfig.factory({ data: config(entities) }),
     ],
   });
@@ -110,7 +131,7 @@ async function dryRun(denied: string[], action: string) {
     .post('/api/scaffolder/v2/dry-run')
     .set('Authorization', mockCredentials.user.header())
     .send({
-      template: template(action),
+      template: template(action, input),
       values: {},
       secrets: {},
       directoryContents: [],
@@ -183,5 +204,66 @@ describe('permissions as the backend wires them', () => {
     const log = messages.join('\n');
     expect(log).toMatch(/permission wide-ep\.deployment\.apply/);
     expect(log).not.toContain('unreachable');
+  });
+
+  const teardown = {
+    entityRef: 'component:default/wide-ep',
+    confirm: 'wide-ep',
+    rollout: 'apply',
+  };
+
+  it('wide-ep:teardown asks wide-ep.deployment.delete and touches no cluster when refused', async () => {
+    const { messages, failed, seen } = await dryRun(
+      ['wide-ep.deployment.delete'],
+      'wide-ep:teardown',
+      teardown,
+    );
+    expect(seen).toContain('wide-ep.deployment.delete');
+    expect(failed).toBe(true);
+    const log = messages.join('\n');
+    expect(log).toMatch(
+      /NotAllowedError: user:default\/mock is not allowed to tear down component:default\/wide-ep \(permission wide-ep\.deployment\.delete\)/,
+    );
+    expect(log).not.toMatch(/Tearing down|wide-ep-local/);
+  });
+
+  it('wide-ep:teardown reaches the cluster when the policy allows', async () => {
+    const { messages, failed } = await dryRun([], 'wide-ep:teardown', teardown);
+    expect(failed).toBe(true);
+    const log = messages.join('\n');
+    expect(log).not.toContain('is not allowed');
+    expect(log).toMatch(
+      /cluster "wide-ep-local" could not be reached .* while trying to list ServiceAccount objects in namespace "llm-d-wide-ep"/,
+    );
+  });
+
+  it('wide-ep:teardown refuses a wrong confirmation before asking anything', async () => {
+    const { messages, failed, seen } = await dryRun([], 'wide-ep:teardown', {
+      ...teardown,
+      confirm: 'wide-ep-prod',
+    });
+    expect(failed).toBe(true);
+    expect(messages.join('\n')).toContain(
+      'confirm: type the deployment\'s name "wide-ep" to tear it down (got "wide-ep-prod")',
+    );
+    expect(seen).not.toContain('wide-ep.deployment.delete');
+  });
+
+  it('wide-ep:update asks wide-ep.deployment.apply for an apply rollout and touches no cluster when refused', async () => {
+    const { messages, failed, seen } = await dryRun(
+      ['wide-ep.deployment.apply'],
+      'wide-ep:update',
+      {
+        entityRef: 'component:default/wide-ep',
+        decode: { replicas: 2, dataParallelSize: 16 },
+      },
+    );
+    expect(seen).toContain('wide-ep.deployment.apply');
+    expect(failed).toBe(true);
+    const log = messages.join('\n');
+    expect(log).toMatch(
+      /not allowed to update component:default\/wide-ep \(permission wide-ep\.deployment\.apply\)/,
+    );
+    expect(log).not.toMatch(/could not be reached/);
   });
 });

@@ -12,12 +12,16 @@ import { createWideEpApplyAction } from './actions/apply';
 import { createWideEpPreflightAction } from './actions/preflight';
 import { createWideEpRenderAction } from './actions/render';
 import { createWideEpRegisterAction } from './actions/register';
+import { createWideEpDiffAction } from './actions/diff';
+import { createWideEpTeardownAction } from './actions/teardown';
+import { createWideEpUpdateAction } from './actions/update';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { WideEpClusterConnector } from './types';
 
 /**
- * Registers `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply` and
- * `wide-ep:register` with
- * the scaffolder.
+ * Registers `wide-ep:render`, `wide-ep:preflight`, `wide-ep:apply`,
+ * `wide-ep:register` and the day-2 actions `wide-ep:update`, `wide-ep:diff`
+ * and `wide-ep:teardown` with the scaffolder.
  *
  * @remarks
  * The cluster registry is read once from `kubernetes.clusterLocatorMethods`
@@ -38,8 +42,16 @@ export const scaffolderModuleWideEp = createBackendModule({
         permissions: coreServices.permissions,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, permissions, logger, auditor }) {
+      async init({
+        scaffolder,
+        config,
+        permissions,
+        logger,
+        auditor,
+        catalog,
+      }) {
         let clusters: WideEpClusterConnector;
         try {
           const registry = ClusterRegistry.fromConfig(config);
@@ -59,13 +71,26 @@ export const scaffolderModuleWideEp = createBackendModule({
           );
           clusters = unusableClusters(error);
         }
+        const entitiesDirectory = readEntitiesDirectory(config);
         scaffolder.addActions(
           createWideEpRenderAction(),
           createWideEpPreflightAction({ clusters, permissions }),
           createWideEpApplyAction({ clusters, permissions, auditor }),
-          createWideEpRegisterAction({
-            entitiesDirectory: readEntitiesDirectory(config),
+          createWideEpRegisterAction({ entitiesDirectory, permissions }),
+          createWideEpDiffAction({ clusters, catalog }),
+          createWideEpUpdateAction({
+            clusters,
+            catalog,
             permissions,
+            auditor,
+            entitiesDirectory,
+          }),
+          createWideEpTeardownAction({
+            clusters,
+            catalog,
+            permissions,
+            auditor,
+            entitiesDirectory,
           }),
         );
       },

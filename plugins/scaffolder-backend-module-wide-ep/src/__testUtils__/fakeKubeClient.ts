@@ -143,13 +143,18 @@ export class FakeKubeClient implements KubeClient {
       .map(o => structuredClone(o) as T);
   }
 
-  async delete(ref: ObjectRef): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    options?: { dryRun?: boolean },
+  ): Promise<boolean> {
     this.record({
       op: 'delete',
       kind: ref.kind,
       namespace: ref.namespace,
       name: ref.name,
+      dryRun: options?.dryRun,
     });
+    if (options?.dryRun) return this.store.has(this.key(ref));
     return this.store.delete(this.key(ref));
   }
 }

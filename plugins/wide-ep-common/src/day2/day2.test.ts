@@ -66,6 +66,20 @@ describe('updateSpec', () => {
     });
   });
 
+  it('merges an object field one level deep', () => {
+    const current = seed();
+    const result = updateSpec(current, { decode: { replicas: 2 } });
+    expect(result).toMatchObject({
+      success: true,
+      spec: {
+        decode: {
+          replicas: 2,
+          dataParallelSize: current.decode.dataParallelSize,
+        },
+      },
+    });
+  });
+
   it('accepts the whole spec back unchanged, and reports no change', () => {
     const current = seed();
     expect(updateSpec(current, { ...current })).toEqual({
@@ -160,7 +174,7 @@ describe('diffDeployment', () => {
       },
     },
   });
-  const applied = {
+  const applied: any = {
     manager: 'wide-ep-backstage',
     operation: 'Apply',
     fieldsType: 'FieldsV1',
@@ -210,8 +224,13 @@ describe('diffDeployment', () => {
     c.args = ['--a'];
     c.env.push({ name: 'DEBUG', value: 'true' });
     live.spec.replicas = 3;
+    const ours = structuredClone(applied);
+    // The Apply entry no longer owns what kubectl-edit took over.
+    delete ours.fieldsV1['f:spec']['f:template']['f:spec']['f:containers'][
+      'k:{"name":"epp"}'
+    ]['f:image'];
     live.metadata.managedFields = [
-      applied,
+      ours,
       {
         manager: 'kubectl-edit',
         operation: 'Update',
@@ -241,10 +260,6 @@ describe('diffDeployment', () => {
         fieldsV1: { 'f:spec': { 'f:replicas': {} } },
       },
     ];
-    // The Apply entry no longer owns what was taken over.
-    delete applied.fieldsV1['f:spec']['f:template']['f:spec']['f:containers'][
-      'k:{"name":"epp"}'
-    ]['f:image'];
     const fields = diffObject(desired(), live);
     expect(fields).toEqual([
       {

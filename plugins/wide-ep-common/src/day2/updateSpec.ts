@@ -16,8 +16,18 @@ export const IMMUTABLE_SPEC_FIELDS = [
   'orchestrator',
 ] as const;
 
-/** What an update asks for: any spec field, whole (objects replace, not merge). @public */
-export type SpecChanges = Partial<WideEpSpecInput>;
+/**
+ * What an update asks for: any spec field. An object field is merged one
+ * level deep into the current one (`decode: { replicas: 2 }` keeps the DP
+ * size). @public
+ */
+export type SpecChanges = {
+  [K in keyof WideEpSpecInput]?: NonNullable<
+    WideEpSpecInput[K]
+  > extends Record<string, unknown>
+    ? Partial<NonNullable<WideEpSpecInput[K]>>
+    : WideEpSpecInput[K];
+};
 
 /** @public */
 export type UpdateSpecResult =
@@ -56,7 +66,13 @@ export function updateSpec(
     }
   }
   if (issues.length) return { success: false, issues };
-  const parsed = parseSpec({ ...current, ...given });
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(given)) {
+    const old = merged[key];
+    merged[key] =
+      isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
+  }
+  const parsed = parseSpec(merged);
   if (!parsed.success) return parsed;
   const changedFields = Object.keys(parsed.spec).filter(
     key =>
@@ -66,6 +82,10 @@ export function updateSpec(
       ),
   );
   return { success: true, spec: parsed.spec, changedFields };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -96,3 +96,22 @@ export async function readDirectoryEntities(dir: string): Promise<{
   }
   return { entities, errors };
 }
+
+/**
+ * Removes an entity's file from the directory; the provider's next full
+ * mutation unregisters it. `false` when there was no such file.
+ * @public
+ */
+export async function removeDirectoryEntity(
+  dir: string | undefined,
+  entity: DirectoryEntity,
+): Promise<boolean> {
+  if (!dir) return false;
+  try {
+    await fs.unlink(path.join(dir, fileNameOf(entity)));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}

@@ -1,6 +1,7 @@
 export {
   readEntitiesDirectory,
   readDirectoryEntities,
+  removeDirectoryEntity,
   writeDirectoryEntity,
 } from './entityDirectory';
 export type { DirectoryEntity } from './entityDirectory';

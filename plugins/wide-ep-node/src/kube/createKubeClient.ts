@@ -181,13 +181,16 @@ export async function createKubeClient(
       return items;
     },
 
-    async delete(ref: ObjectRef): Promise<boolean> {
+    async delete(
+      ref: ObjectRef,
+      options?: { dryRun?: boolean },
+    ): Promise<boolean> {
       try {
         await call(ref, 'delete', () =>
           api.delete(
             header(ref),
             undefined, // pretty
-            undefined, // dryRun
+            options?.dryRun ? 'All' : undefined,
             undefined, // gracePeriodSeconds
             undefined, // orphanDependents
             'Background',

@@ -60,3 +60,22 @@ export type {
 } from './types';
 export { ReadinessTimeoutError, waitForReady } from './waitForReady';
 export type { WaitClock, WaitForReadyOptions } from './waitForReady';
+export { findDeploymentObjects } from './findDeploymentObjects';
+export type {
+  DeploymentObjectsInCluster,
+  FindDeploymentObjectsOptions,
+} from './findDeploymentObjects';
+export {
+  formatTearDownResult,
+  pruneObjects,
+  tearDownDeployment,
+} from './tearDown';
+export type {
+  TearDownOptions,
+  TearDownOutcome,
+  TearDownResult,
+} from './tearDown';
+export { PodsNotGoneError, waitForPodsGone } from './waitForPodsGone';
+export type { WaitForPodsGoneOptions } from './waitForPodsGone';
+export { diffLiveDeployment } from './diffLiveDeployment';
+export type { LiveDiff } from './diffLiveDeployment';

@@ -59,7 +59,8 @@ export interface KubeClient {
   list<T extends KubernetesObject>(options: KubeListOptions): Promise<T[]>;
   /**
    * Deletes one object with background propagation; `false` when it was
-   * already gone.
+   * already gone. `dryRun` sends `dryRun=All`: admission and RBAC run,
+   * nothing is deleted.
    */
-  delete(ref: ObjectRef): Promise<boolean>;
+  delete(ref: ObjectRef, options?: { dryRun?: boolean }): Promise<boolean>;
 }

@@ -133,9 +133,13 @@ export class FakeKubeClient implements KubeClient {
       .map(o => structuredClone(o) as T);
   }
 
-  async delete(ref: ObjectRef): Promise<boolean> {
+  async delete(
+    ref: ObjectRef,
+    options?: { dryRun?: boolean },
+  ): Promise<boolean> {
     this.calls.push({ op: 'delete', ref });
     this.throwIfFailing('delete', ref);
+    if (options?.dryRun) return this.objects.has(key(ref));
     return this.objects.delete(key(ref));
   }
 
