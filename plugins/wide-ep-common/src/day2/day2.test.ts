@@ -288,6 +288,33 @@ describe('diffDeployment', () => {
     ]);
   });
 
+  it('ignores defaults the API server fills inside atomic list elements', () => {
+    const route = (weight?: number): KubernetesObject => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: {
+        rules: [
+          {
+            backendRefs: [
+              {
+                kind: 'InferencePool',
+                name: 'p',
+                ...(weight ? { weight } : {}),
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(diffObject(route(), route(1))).toEqual([]);
+    const twoRules = route(1) as any;
+    twoRules.spec.rules.push({ backendRefs: [] });
+    expect(diffObject(route(), twoRules).map(f => f.path)).toEqual([
+      'spec.rules',
+    ]);
+  });
+
   it('reports objects on one side only', () => {
     const other = {
       ...desired(),

@@ -45,7 +45,8 @@ type LiveObject = KubernetesObject & {
  * would bury a real edit. Lists merged by key (containers, env, ports,
  * volumes by name/port/path) are matched by key, so an element someone
  * added in the cluster is reported with its manager; other lists are
- * compared whole, as server-side apply treats them (atomic). `live`
+ * reported whole, as server-side apply treats them (atomic), when their
+ * length or a field the render sets differs. `live`
  * objects are matched to `desired` ones by group, kind and name; a live
  * object with no desired twin is `only-in-cluster`.
  * @public
@@ -124,7 +125,16 @@ function walk(
   if (Array.isArray(desired)) {
     const mergeKey = keyedBy(desired);
     if (!mergeKey || !Array.isArray(live)) {
-      if (!sameValue(desired, live)) report(desired, live);
+      // An atomic list: the same length and, element by element, every
+      // field the render sets (the API server fills defaults inside the
+      // elements, e.g. an HTTPRoute backendRef's weight).
+      if (
+        !Array.isArray(live) ||
+        live.length !== desired.length ||
+        desired.some((d, i) => !covers(d, live[i]))
+      ) {
+        report(desired, live);
+      }
       return;
     }
     const liveItems = live as Record<string, unknown>[];
@@ -164,6 +174,24 @@ function walk(
     return;
   }
   if (!sameValue(desired, live)) report(desired, live);
+}
+
+/** Whether `live` holds every value `desired` sets (extra live fields allowed). */
+function covers(desired: unknown, live: unknown): boolean {
+  if (isPlainObject(desired)) {
+    return (
+      isPlainObject(live) &&
+      Object.entries(desired).every(([k, v]) => covers(v, live[k]))
+    );
+  }
+  if (Array.isArray(desired)) {
+    return (
+      Array.isArray(live) &&
+      live.length === desired.length &&
+      desired.every((d, i) => covers(d, live[i]))
+    );
+  }
+  return sameValue(desired, live);
 }
 
 function keyedBy(items: unknown[]): string | undefined {

@@ -22,9 +22,10 @@ export const IMMUTABLE_SPEC_FIELDS = [
  * size). @public
  */
 export type SpecChanges = {
-  [K in keyof WideEpSpecInput]?: NonNullable<
-    WideEpSpecInput[K]
-  > extends Record<string, unknown>
+  [K in keyof WideEpSpecInput]?: NonNullable<WideEpSpecInput[K]> extends Record<
+    string,
+    unknown
+  >
     ? Partial<NonNullable<WideEpSpecInput[K]>>
     : WideEpSpecInput[K];
 };
