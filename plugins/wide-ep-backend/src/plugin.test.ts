@@ -141,6 +141,27 @@ describe('GET /api/wide-ep/ranks', () => {
     );
   });
 
+  it('/diff: 403 when wide-ep.health.read is denied, as the plugin wires it', async () => {
+    const server = await backend({ permission: AuthorizeResult.DENY });
+    const url = '/api/wide-ep/diff?entityRef=component:default/wide-ep';
+    const res = await request(server).get(url);
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'not allowed to read the deployment (wide-ep.health.read)',
+    });
+  });
+
+  it('/diff: 400 naming the annotation for an entity without a wide-EP spec', async () => {
+    const server = await backend();
+    const url = '/api/wide-ep/diff?entityRef=component:default/wide-ep';
+    const res = await request(server).get(url);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(
+      'metadata.annotations["wide-ep.backstage.io/spec"]: missing',
+    );
+  });
+
   it('404 for an entity the catalog does not have', async () => {
     const server = await backend();
     const url = '/api/wide-ep/ranks?entityRef=component:default/missing';

@@ -16,6 +16,7 @@ import { RankProber, createHttpEndpointProbe } from './probe';
 import { createRouter } from './router';
 import { RankHealthService } from './service/RankHealthService';
 import { FormPreflight } from './service/FormPreflight';
+import { DeploymentDiffService } from './service/DeploymentDiffService';
 import { registerRankHealthAction } from './actions/registerRankHealthAction';
 
 /**
@@ -77,6 +78,7 @@ export const wideEpPlugin = createBackendPlugin({
               },
               clusters: { list: clustersNotConfigured },
               preflight: { check: async () => clustersNotConfigured() },
+              diff: { getDiff: async () => clustersNotConfigured() },
             }),
           );
           return;
@@ -127,6 +129,7 @@ export const wideEpPlugin = createBackendPlugin({
             rankHealth,
             clusters,
             preflight: FormPreflight.create({ clusters, permissions }),
+            diff: new DeploymentDiffService({ catalog, permissions, clusters }),
           }),
         );
         logger.info(

@@ -4,6 +4,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { GetRankHealthOptions } from './service/RankHealthService';
 import type {
+  WideEpDiffResponse,
   RankHealthResponse,
   WideEpClusterInfo,
   WideEpClusterListResponse,
@@ -25,6 +26,12 @@ export interface RouterOptions {
       credentials: BackstageCredentials;
     }): Promise<WideEpPreflightResponse>;
   };
+  diff: {
+    getDiff(request: {
+      entityRef: string;
+      credentials: BackstageCredentials;
+    }): Promise<WideEpDiffResponse>;
+  };
 }
 
 /**
@@ -33,7 +40,9 @@ export interface RouterOptions {
  * - `GET /clusters` answers a `WideEpClusterListResponse` (names for the
  *   template's cluster picker, never URLs or tokens);
  * - `POST /preflight` with `{ cluster, spec }` runs the read-only preflight
- *   checks of wide-ep:preflight for the form (`WideEpPreflightResponse`).
+ *   checks of wide-ep:preflight for the form (`WideEpPreflightResponse`);
+ * - `GET /diff?entityRef=` compares the entity's spec with its cluster, per
+ *   object and field with field managers (`WideEpDiffResponse`).
  * Errors are thrown as `@backstage/errors` types; the error middleware
  * renders them.
  * @public
@@ -56,6 +65,20 @@ export async function createRouter(
   router.get('/clusters', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['user', 'service'] });
     const body: WideEpClusterListResponse = { items: options.clusters.list() };
+    res.json(body);
+  });
+  router.get('/diff', async (req, res) => {
+    const { entityRef } = req.query;
+    if (typeof entityRef !== 'string' || entityRef === '') {
+      throw new InputError(
+        'query parameter entityRef is required once, e.g. ?entityRef=component:default/wide-ep',
+      );
+    }
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = await options.diff.getDiff({ entityRef, credentials });
+    res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
   router.get('/ranks', async (req, res) => {

@@ -10,6 +10,11 @@ export type {
   UpdatePlan,
 } from './planUpdate';
 export { diffDeployment, diffObject } from './liveDiff';
-export type { FieldDiff, ObjectDiff, ObjectDiffState } from './liveDiff';
+export type {
+  FieldDiff,
+  ObjectDiff,
+  ObjectDiffState,
+  WideEpDiffResponse,
+} from './liveDiff';
 export { managersOf } from './managedFields';
 export type { ManagedFieldsEntry, PathSegment } from './managedFields';

@@ -242,3 +242,15 @@ function idOf(o: KubernetesObject) {
     name: o.metadata.name,
   };
 }
+
+/** `GET /api/wide-ep/diff?entityRef=` answers this. @public */
+export interface WideEpDiffResponse {
+  entityRef: string;
+  cluster: string;
+  namespace: string;
+  deployment: string;
+  objects: ObjectDiff[];
+  /** Kinds the cluster does not serve: their objects show as missing. */
+  unservedKinds: string[];
+  inSync: boolean;
+}
