@@ -36,6 +36,7 @@ function oneDecodePodApi(): WideEpApi {
   return {
     listClusters: jest.fn(),
     preflight: jest.fn(),
+    getDiff: jest.fn(),
     getRankHealth: jest.fn(async () =>
       makeRankHealthResponse({
         decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
@@ -55,6 +56,12 @@ describe('wide-ep frontend plugin', () => {
       wideEpPlugin.getExtension(
         'scaffolder-form-field:wide-ep/topology-preview',
       ),
+    ).toBeDefined();
+    expect(
+      wideEpPlugin.getExtension('entity-content:wide-ep/deployment'),
+    ).toBeDefined();
+    expect(
+      wideEpPlugin.getExtension('scaffolder-form-field:wide-ep/update-preview'),
     ).toBeDefined();
     expect(
       wideEpPlugin.getExtension('scaffolder-form-field:wide-ep/cluster-picker'),

@@ -5,7 +5,10 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { compatWrapper } from '@backstage/core-compat-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { z } from 'zod/v4';
 import { WideEpClient, wideEpApiRef } from './api';
@@ -64,6 +67,39 @@ export const wideEpRankHealthCard = EntityCardBlueprint.makeWithOverrides({
   },
 });
 
+/**
+ * The Wide-EP tab of a deployment's entity page: spec, rank card, diff
+ * against the cluster, and the day-2 templates prefilled for the entity.
+ * @alpha
+ */
+export const wideEpEntityContent = EntityContentBlueprint.make({
+  name: 'deployment',
+  params: {
+    path: '/wide-ep',
+    title: 'Wide-EP',
+    filter: {
+      'metadata.annotations.wide-ep.backstage.io/deployment': {
+        $exists: true,
+      },
+    },
+    loader: () =>
+      import('./components/EntityWideEpContent').then(m =>
+        compatWrapper(<m.EntityWideEpContent />),
+      ),
+  },
+});
+
+/** The `WideEpUpdatePreview` scaffolder field of the update template. @alpha */
+export const wideEpUpdatePreviewFormField = FormFieldBlueprint.make({
+  name: 'update-preview',
+  params: {
+    field: () =>
+      import('./components/UpdatePreviewField/formField').then(
+        m => m.updatePreviewFormField,
+      ),
+  },
+});
+
 /** The `WideEpTopologyPreview` scaffolder field. @alpha */
 export const wideEpTopologyPreviewFormField = FormFieldBlueprint.make({
   name: 'topology-preview',
@@ -88,7 +124,8 @@ export const wideEpClusterPickerFormField = FormFieldBlueprint.make({
 
 /**
  * The wide-EP frontend plugin for the new frontend system: API client,
- * rank-health entity card, topology preview and cluster picker form fields.
+ * rank-health entity card, the Wide-EP entity tab, and the topology
+ * preview, update preview and cluster picker form fields.
  * @alpha
  */
 export default createFrontendPlugin({
@@ -97,7 +134,9 @@ export default createFrontendPlugin({
   extensions: [
     wideEpApi,
     wideEpRankHealthCard,
+    wideEpEntityContent,
     wideEpTopologyPreviewFormField,
+    wideEpUpdatePreviewFormField,
     wideEpClusterPickerFormField,
   ],
 });

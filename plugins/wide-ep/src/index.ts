@@ -10,6 +10,8 @@
 export {
   wideEpPlugin,
   EntityWideEpRankCard,
+  EntityWideEpContent,
+  WideEpUpdatePreviewFieldExtension,
   WideEpTopologyPreviewFieldExtension,
   WideEpClusterPickerFieldExtension,
 } from './plugin';

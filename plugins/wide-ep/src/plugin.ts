@@ -14,6 +14,11 @@ import {
   validateTopologyPreview,
 } from './components/TopologyPreviewField';
 import {
+  UpdatePreviewField,
+  WIDE_EP_UPDATE_PREVIEW_FIELD,
+  updatePreviewFieldSchema,
+} from './components/UpdatePreviewField';
+import {
   ClusterPickerField,
   WIDE_EP_CLUSTER_PICKER_FIELD,
   clusterPickerFieldSchema,
@@ -50,6 +55,36 @@ export const EntityWideEpRankCard = wideEpPlugin.provide(
           m => m.EntityWideEpRankCard,
         ),
     },
+  }),
+);
+
+/**
+ * The Wide-EP tab for the entity page of a legacy app:
+ * `<EntityLayout.Route path="/wide-ep" title="Wide-EP" if={isWideEpAvailable}>`.
+ * @public
+ */
+export const EntityWideEpContent = wideEpPlugin.provide(
+  createComponentExtension({
+    name: 'EntityWideEpContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityWideEpContent').then(
+          m => m.EntityWideEpContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The `WideEpUpdatePreview` field of the update template, for legacy apps:
+ * place it inside `<ScaffolderFieldExtensions>`.
+ * @public
+ */
+export const WideEpUpdatePreviewFieldExtension = wideEpPlugin.provide(
+  createScaffolderFieldExtension({
+    name: WIDE_EP_UPDATE_PREVIEW_FIELD,
+    component: UpdatePreviewField,
+    schema: updatePreviewFieldSchema.schema,
   }),
 );
 

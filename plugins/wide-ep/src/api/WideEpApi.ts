@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  WideEpDiffResponse,
   RankHealthResponse,
   WideEpClusterListResponse,
   WideEpPreflightRequest,
@@ -37,6 +38,15 @@ export interface WideEpApi {
     request: WideEpPreflightRequest,
     options?: { signal?: AbortSignal },
   ): Promise<WideEpPreflightResponse>;
+
+  /**
+   * The entity's spec against its cluster, per object and field, with the
+   * field manager of each difference. Rejects with a `ResponseError`.
+   */
+  getDiff(options: {
+    entityRef: string;
+    signal?: AbortSignal;
+  }): Promise<WideEpDiffResponse>;
 }
 
 /** @public */

@@ -1,6 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  WideEpDiffResponse,
   RankHealthResponse,
   WideEpClusterListResponse,
   WideEpPreflightRequest,
@@ -66,5 +67,20 @@ export class WideEpClient implements WideEpApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as WideEpPreflightResponse;
+  }
+
+  async getDiff(options: {
+    entityRef: string;
+    signal?: AbortSignal;
+  }): Promise<WideEpDiffResponse> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('wide-ep');
+    const query = new URLSearchParams({ entityRef: options.entityRef });
+    const response = await this.#fetchApi.fetch(`${baseUrl}/diff?${query}`, {
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as WideEpDiffResponse;
   }
 }

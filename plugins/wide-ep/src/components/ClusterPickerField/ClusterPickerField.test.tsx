@@ -40,7 +40,12 @@ function renderPicker(
     disabled: false,
     readonly: false,
   } as any;
-  const api: WideEpApi = { listClusters, getRankHealth: jest.fn(), preflight };
+  const api: WideEpApi = {
+    listClusters,
+    getRankHealth: jest.fn(),
+    preflight,
+    getDiff: jest.fn(),
+  };
   renderInTestApp(
     <TestApiProvider apis={[[wideEpApiRef, api]]}>
       <ClusterPickerField {...props} />

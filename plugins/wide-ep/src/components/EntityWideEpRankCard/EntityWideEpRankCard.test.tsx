@@ -49,7 +49,12 @@ function apiReturning(
       return r;
     });
   }
-  return { getRankHealth, listClusters: jest.fn(), preflight: jest.fn() };
+  return {
+    getRankHealth,
+    listClusters: jest.fn(),
+    preflight: jest.fn(),
+    getDiff: jest.fn(),
+  };
 }
 
 async function responseError(
@@ -306,6 +311,7 @@ describe('EntityWideEpRankCard', () => {
       getRankHealth: jest.fn(async _options => response),
       listClusters: jest.fn(),
       preflight: jest.fn(),
+      getDiff: jest.fn(),
     };
     const hidden = jest.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     try {

@@ -1,0 +1,2 @@
+export { EntityWideEpContent } from './EntityWideEpContent';
+export { day2Links } from './day2Links';
