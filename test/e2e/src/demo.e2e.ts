@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
+import { day2Suite } from './day2Suite';
 import {
   ARTIFACTS_DIR,
   REPO_ROOT,
@@ -339,4 +340,10 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
       await controlRank(victim!, target.port, 'heal');
     }),
   );
+});
+
+day2Suite({
+  browser: () => browser,
+  startError: () => startError,
+  nameSuffix,
 });

@@ -3,8 +3,8 @@
  * action with the production cluster registry, client and applier. Only the
  * Backstage permission decision is a stub (ALLOW unless stated).
  */
-import { tmpdir } from 'node:os';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { runAction } from './actionContext';
 import { createWideEpApplyAction } from '@internal/plugin-scaffolder-backend-module-wide-ep';
 import {
   WideEpSpecInput,
@@ -54,35 +54,8 @@ function run(
   input: Record<string, unknown>,
   extra: { isDryRun?: boolean; signal?: AbortSignal } = {},
 ) {
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) =>
-    lines.push(`${level} ${message}`);
-  const logger = {
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    debug: () => {},
-    child: () => logger,
-  };
-  // Only what the handlers use; typed loosely as test input may be invalid.
-  const ctx: any = {
-    input: input as any,
-    logger: logger as any,
-    user: { ref: 'user:default/alice' },
-    workspacePath: tmpdir(),
-    output: jest.fn(),
-    checkpoint: async ({ fn }: { fn: () => Promise<any> }) => fn(),
-    createTemporaryDirectory: async () => tmpdir(),
-    getInitiatorCredentials: async () => ({} as any),
-    task: { id: 'integration-task' },
-    ...extra,
-  };
-  const outputs = () =>
-    Object.fromEntries((ctx.output as jest.Mock).mock.calls) as Record<
-      string,
-      any
-    >;
-  return { promise: action.handler(ctx), lines, outputs };
+  const r = runAction(action, input, extra);
+  return { promise: r.promise, lines: r.lines, outputs: () => r.outputs };
 }
 
 function specFor(input: WideEpSpecInput) {

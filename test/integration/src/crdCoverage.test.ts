@@ -12,6 +12,7 @@
  * (GatewayParameters, only rendered for kgateway-openshift). afterAll puts
  * it back.
  */
+import { runAction as runScaffolderAction } from './actionContext';
 import {
   GROVE_GB200_SEED,
   LWS_H200_SEED,
@@ -21,7 +22,6 @@ import {
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import {
@@ -281,34 +281,16 @@ async function runAction(which: 'preflight' | 'apply', input: WideEpSpecInput) {
     which === 'preflight'
       ? createWideEpPreflightAction({ clusters: registry, permissions: allow })
       : createWideEpApplyAction({ clusters: registry, permissions: allow });
-  const lines: string[] = [];
-  const log = (level: string) => (message: string) =>
-    lines.push(`${level} ${message}`);
-  const logger = {
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    debug: () => {},
-    child: () => logger,
-  };
-  // Only what the handlers use.
-  const ctx: any = {
-    input: { ...input, cluster },
-    logger,
-    isDryRun: which === 'apply',
-    user: { ref: 'user:default/alice' },
-    workspacePath: tmpdir(),
-    output: jest.fn(),
-    checkpoint: async ({ fn }: { fn: () => Promise<any> }) => fn(),
-    createTemporaryDirectory: async () => tmpdir(),
-    getInitiatorCredentials: async () => ({} as any),
-    task: { id: 'integration-task' },
-  };
-  const error = await action.handler(ctx).then(
+  const run = runScaffolderAction(
+    action,
+    { ...input, cluster },
+    { isDryRun: which === 'apply' },
+  );
+  const error = await run.promise.then(
     () => undefined,
     e => e,
   );
-  const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+  const { lines, outputs } = run;
   const checks = Object.fromEntries(
     (outputs.checks ?? []).map((c: any) => [c.id, c]),
   );

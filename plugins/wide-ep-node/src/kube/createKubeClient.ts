@@ -183,14 +183,14 @@ export async function createKubeClient(
 
     async delete(
       ref: ObjectRef,
-      options?: { dryRun?: boolean },
+      deleteOptions?: { dryRun?: boolean },
     ): Promise<boolean> {
       try {
         await call(ref, 'delete', () =>
           api.delete(
             header(ref),
             undefined, // pretty
-            options?.dryRun ? 'All' : undefined,
+            deleteOptions?.dryRun ? 'All' : undefined,
             undefined, // gracePeriodSeconds
             undefined, // orphanDependents
             'Background',
