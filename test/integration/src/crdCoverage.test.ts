@@ -109,12 +109,13 @@ it('accepts every rendered object of every variant and both seeds in a server-si
   const failures: string[] = [];
   const kinds = new Set<string>();
   const entries = [...unique.values()];
+  const client = admin;
   // Objects one by one, so one rejection does not skip the next stage.
   for (let i = 0; i < entries.length; i += 8) {
     await Promise.all(
       entries.slice(i, i + 8).map(async ({ object, variants }) => {
         const [result] = await applyManifests({
-          client: admin,
+          client,
           objects: [object],
           dryRun: true,
         });
@@ -159,11 +160,12 @@ it('the day-2 diff finds no difference between every rendered object and what th
   const { unique } = distinctObjects(namespace);
   const drift: string[] = [];
   const entries = [...unique.values()];
+  const client = admin;
   for (let i = 0; i < entries.length; i += 8) {
     await Promise.all(
       entries.slice(i, i + 8).map(async ({ object, variants }) => {
         // What a real apply would store, defaults included (dryRun=All).
-        const stored = await admin.apply(object as any, {
+        const stored = await client.apply(object as any, {
           dryRun: true,
           force: false,
         });
