@@ -6,7 +6,7 @@ import {
   diffLiveDeployment,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
-import { loadDeployment } from './loadDeployment';
+import { entityRefInput, loadDeployment } from './loadDeployment';
 
 /** Action id of {@link createWideEpDiffAction}. */
 export const WIDE_EP_DIFF_ACTION_ID = 'wide-ep:diff';
@@ -28,12 +28,7 @@ export function createWideEpDiffAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              "The deployment's catalog entity, e.g. component:default/wide-ep",
-            ),
+        entityRef: entityRefInput,
       },
       output: {
         inSync: z =>

@@ -3,11 +3,20 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { ZodNamespace } from './specInput';
 import {
   WideEpSpec,
   formatIssues,
   specFromEntity,
 } from '@internal/plugin-wide-ep-common';
+
+/** The `entityRef` input every day-2 action takes (the scaffolder's zod). */
+export const entityRefInput = (z: ZodNamespace) =>
+  z
+    .string()
+    .describe(
+      "The deployment's catalog entity, e.g. component:default/wide-ep",
+    );
 
 /** How a deployment was rolled out, read from where its entity comes from. */
 export type Rollout = 'apply' | 'pull-request';

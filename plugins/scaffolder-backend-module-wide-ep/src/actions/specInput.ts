@@ -16,7 +16,7 @@ import {
  * `zod/v3`), named without importing zod: a second zod copy would silently
  * break input validation.
  */
-type ZodNamespace = Parameters<
+export type ZodNamespace = Parameters<
   NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
 >[0];
 

@@ -20,7 +20,7 @@ import {
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
 import { assertAllowed, initiatorOf } from './authorizeApply';
-import { loadDeployment } from './loadDeployment';
+import { entityRefInput, loadDeployment } from './loadDeployment';
 
 /** Action id of {@link createWideEpTeardownAction}. */
 export const WIDE_EP_TEARDOWN_ACTION_ID = 'wide-ep:teardown';
@@ -65,12 +65,7 @@ export function createWideEpTeardownAction(
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              "The deployment's catalog entity, e.g. component:default/wide-ep",
-            ),
+        entityRef: entityRefInput,
         confirm: z =>
           z.string().describe("The deployment's name, typed to confirm"),
         rollout: z =>

@@ -29,7 +29,7 @@ import {
 import type { WideEpClusterConnector } from '../types';
 import { applyInStages } from './applyInStages';
 import { assertAllowed, initiatorOf } from './authorizeApply';
-import { loadDeployment } from './loadDeployment';
+import { entityRefInput, loadDeployment } from './loadDeployment';
 import { specInputSchema } from './specInput';
 
 /** Action id of {@link createWideEpUpdateAction}. */
@@ -97,12 +97,7 @@ export function createWideEpUpdateAction(options: WideEpUpdateActionOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        entityRef: z =>
-          z
-            .string()
-            .describe(
-              "The deployment's catalog entity, e.g. component:default/wide-ep",
-            ),
+        entityRef: entityRefInput,
         ...optionalSpecInput(),
         rollout: z =>
           z
