@@ -41,14 +41,14 @@ export interface LoadedDeployment {
 export async function loadDeployment(
   catalog: Pick<CatalogService, 'getEntityByRef'>,
   ctx: Pick<ActionContext<any>, 'getInitiatorCredentials'>,
-  entityRefInput: string,
+  entityRefText: string,
 ): Promise<LoadedDeployment> {
   let ref;
   try {
-    ref = parseEntityRef(entityRefInput, { defaultKind: 'component' });
+    ref = parseEntityRef(entityRefText, { defaultKind: 'component' });
   } catch (error) {
     throw new InputError(
-      `entityRef: "${entityRefInput}" is not an entity reference such as component:default/wide-ep (${
+      `entityRef: "${entityRefText}" is not an entity reference such as component:default/wide-ep (${
         (error as Error).message
       })`,
     );
