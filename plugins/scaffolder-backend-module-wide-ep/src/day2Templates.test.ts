@@ -212,7 +212,7 @@ describe('templates/wide-ep-update, pull-request rollout', () => {
     expect(log).toContain('Nothing to roll out');
   });
 
-  it('refuses an identity change or an invalid size, naming the field', async () => {
+  it('refuses an invalid size, naming the field', async () => {
     const { status, opened, log } = await runTemplate('wide-ep-update', {
       entityRef: 'component:default/wide-ep',
       decode: { dataParallelSize: 12 },

@@ -59,7 +59,7 @@ export async function findDeploymentObjects(
       for (const item of items) {
         // A list's items carry no apiVersion/kind.
         const object = { ...item, apiVersion, kind };
-        live.set(keyOf(objectRefOf(object)), object);
+        live.set(objectKey(objectRefOf(object)), object);
       }
     } catch (error) {
       if (isUnservedKind(error)) unserved.add(`${kind} (${apiVersion})`);
@@ -69,14 +69,14 @@ export async function findDeploymentObjects(
   for (const object of options.objects) {
     const ref = objectRefOf(object);
     if (
-      live.has(keyOf(ref)) ||
+      live.has(objectKey(ref)) ||
       unserved.has(`${ref.kind} (${ref.apiVersion})`)
     ) {
       continue;
     }
     const found = await client.read(ref);
     if (found)
-      live.set(keyOf(ref), {
+      live.set(objectKey(ref), {
         ...found,
         apiVersion: ref.apiVersion,
         kind: ref.kind,
@@ -92,6 +92,7 @@ function isUnservedKind(error: unknown): boolean {
   return e?.name === 'NotFoundError' && e.cause?.name !== 'KubernetesApiError';
 }
 
-function keyOf(ref: ObjectRef): string {
+/** Identity of an object across API versions of its group: group, kind, namespace, name. */
+export function objectKey(ref: ObjectRef): string {
   return `${apiGroupOf(ref.apiVersion)}|${formatObjectRef(ref)}`;
 }

@@ -3,7 +3,7 @@ import { LABELS } from '@internal/plugin-wide-ep-common';
 import { isError } from '@backstage/errors';
 import { APPLY_STAGE_ORDER, ApplyStage, applyStageOf } from './applyStages';
 import { toBackstageError } from './errors';
-import { findDeploymentObjects } from './findDeploymentObjects';
+import { findDeploymentObjects, objectKey } from './findDeploymentObjects';
 import { formatObjectRef, objectRefOf } from './objectRef';
 import type { KubeClient, ObjectRef } from './types';
 
@@ -62,12 +62,12 @@ export async function tearDownDeployment(
     deployment,
     objects: options.objects,
   });
-  const liveByKey = new Map(live.map(o => [keyOf(objectRefOf(o)), o]));
+  const liveByKey = new Map(live.map(o => [objectKey(objectRefOf(o)), o]));
   const candidates = new Map<string, ObjectRef>();
   for (const o of [...options.objects, ...live]) {
     const ref = objectRefOf(o);
     if (ref.kind === 'Namespace') continue;
-    candidates.set(keyOf(ref), ref);
+    candidates.set(objectKey(ref), ref);
   }
   const ordered = [...candidates.values()].sort(
     (a, b) => stageRank(b.kind) - stageRank(a.kind),
@@ -78,7 +78,7 @@ export async function tearDownDeployment(
     const result = await deleteIfLabelled({
       client,
       ref,
-      live: liveByKey.get(keyOf(ref)),
+      live: liveByKey.get(objectKey(ref)),
       deployment,
       dryRun,
     });
@@ -191,10 +191,4 @@ export function formatTearDownResult(result: TearDownResult): string {
 
 function stageRank(kind: string): number {
   return APPLY_STAGE_ORDER.indexOf(applyStageOf(kind));
-}
-
-function keyOf(ref: ObjectRef): string {
-  return `${ref.apiVersion.split('/').slice(0, -1).join('/')}|${formatObjectRef(
-    ref,
-  )}`;
 }

@@ -7,11 +7,13 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ENTITY_ANNOTATIONS,
+  type WideEpSpec,
   planTopology,
+  specFromEntity,
 } from '@internal/plugin-wide-ep-common';
 import { EntityWideEpRankCard } from '../EntityWideEpRankCard';
 import { DiffView } from './DiffView';
-import { day2Links, entitySpec } from './day2Links';
+import { day2Links } from './day2Links';
 
 /**
  * The Wide-EP tab of a deployment's entity page: its spec, the rank card,
@@ -22,7 +24,7 @@ import { day2Links, entitySpec } from './day2Links';
 export function EntityWideEpContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
-  const read = entitySpec(entity);
+  const read = specFromEntity(entity);
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -56,7 +58,7 @@ export function EntityWideEpContent() {
 }
 
 function SpecSummary(props: {
-  spec: NonNullable<ReturnType<typeof entitySpec> & { success: true }>['spec'];
+  spec: WideEpSpec;
   versionSet?: string;
   links: { update: string; teardown: string };
 }) {

@@ -1,8 +1,4 @@
-import {
-  type WideEpSpec,
-  specFromEntity,
-  type DeploymentEntityLike,
-} from '@internal/plugin-wide-ep-common';
+import type { WideEpSpec } from '@internal/plugin-wide-ep-common';
 
 /** Where the scaffolder serves templates (the app's default `/create`). */
 const TEMPLATES = '/create/templates/default';
@@ -26,9 +22,4 @@ export function day2Links(
     })}`,
     teardown: `${TEMPLATES}/wide-ep-teardown?${formData({ entityRef })}`,
   };
-}
-
-/** The entity's spec, or the issues that stop day 2 on it. */
-export function entitySpec(entity: DeploymentEntityLike) {
-  return specFromEntity(entity);
 }
