@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Starts the product for local use: Backstage (frontend dev server on :3000,
 // backend on :7007 with embedded SQLite and guest sign-in) plus the local
-// demo: a second, throw-away kube-apiserver on loopback (test/cluster with
-// its own state folder and ports) registered as the cluster "local-demo",
-// and the demo operator (test/demo), which SIMULATES GPU nodes, the
-// LeaderWorkerSet/Grove operators and vLLM ranks on it. Prints the URL once
-// everything answers; stops everything (and the demo cluster) on Ctrl-C or
-// when any part dies.
+// demo: a throw-away cluster on loopback (test/cluster/control-plane: real
+// kube-apiserver, kube-scheduler, kube-controller-manager and
+// LeaderWorkerSet controller; kwok for SIMULATED GPU nodes; sizes in
+// test/demo/cluster.env) registered as the cluster "local-demo", and the
+// demo operator (test/demo), which SIMULATES what cannot run here (Grove,
+// the ComputeDomain and gateway controllers, vLLM ranks). The sample
+// entity's deployment (examples/wide-ep-sample) is applied to it on start.
+// Prints the URL once everything answers; stops everything (and the demo
+// cluster) on Ctrl-C or when any part dies.
 //
 //   npm start                  Backstage + local demo
 //   npm start -- --no-demo     Backstage only (app-config.yaml + app-config.local.yaml)
@@ -42,21 +45,43 @@ const DEMO_ENABLED =
   !process.argv.includes('--no-demo') && env.WIDE_EP_DEMO !== '0';
 // Everything the demo writes lives in .wide-ep/ (git-ignored by its own .gitignore).
 const WORK_DIR = path.join(ROOT, '.wide-ep');
+// The demo cluster's sizes and ports: test/demo/cluster.env (KEY=value
+// lines for test/cluster/control-plane/up), each overridable from the
+// environment; WIDE_EP_DEMO_APISERVER_PORT etc. are kept as aliases.
+const DEMO_CLUSTER_CONFIG = Object.fromEntries(
+  fs
+    .readFileSync(path.join(ROOT, 'test', 'demo', 'cluster.env'), 'utf8')
+    .split('\n')
+    .map(line => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line))
+    .filter(Boolean)
+    .map(([, key, value]) => [key, env[key] ?? value]),
+);
+for (const [alias, key] of [
+  ['WIDE_EP_DEMO_APISERVER_PORT', 'CP_APISERVER_PORT'],
+  ['WIDE_EP_DEMO_ETCD_PORT', 'CP_ETCD_PORT'],
+  ['WIDE_EP_DEMO_ETCD_PEER_PORT', 'CP_ETCD_PEER_PORT'],
+]) {
+  if (env[alias]) DEMO_CLUSTER_CONFIG[key] = env[alias];
+}
 const DEMO = {
   stateDir: path.resolve(
     env.WIDE_EP_DEMO_STATE_DIR ?? path.join(WORK_DIR, 'demo-cluster'),
   ),
   entitiesDir: path.join(WORK_DIR, 'entities'),
-  apiserverPort: Number(env.WIDE_EP_DEMO_APISERVER_PORT ?? 17443),
-  etcdPort: Number(env.WIDE_EP_DEMO_ETCD_PORT ?? 13379),
-  etcdPeerPort: Number(env.WIDE_EP_DEMO_ETCD_PEER_PORT ?? 13380),
+  apiserverPort: Number(DEMO_CLUSTER_CONFIG.CP_APISERVER_PORT),
   controlPort: Number(env.WIDE_EP_DEMO_CONTROL_PORT ?? 17480),
   namespaces: env.WIDE_EP_DEMO_NAMESPACES ?? 'llm-d-wide-ep',
+  // Deployed on start, so the sample entity's page shows live ranks.
+  sample: path.join(ROOT, 'examples', 'wide-ep-sample'),
 };
 // WIDE_EP_CLUSTER_DIR: try a changed copy of test/cluster.
 const CLUSTER_DIR = path.resolve(
   env.WIDE_EP_CLUSTER_DIR ?? path.join(ROOT, 'test', 'cluster'),
 );
+const CONTROL_PLANE_DIR = path.join(CLUSTER_DIR, 'control-plane');
+// The field manager of the generator's apply (WIDE_EP_FIELD_MANAGER), so
+// the sample reads as in sync on its Wide-EP tab.
+const FIELD_MANAGER = 'wide-ep-backstage';
 const DEMO_MARKER_FILE = 'wide-ep-demo'; // see test/demo/src/demoGuard.ts
 // Pids of this start.mjs and its children's process groups, for --stop.
 const PIDS_FILE = path.join(WORK_DIR, 'start.pids.json');
@@ -149,24 +174,24 @@ function signalGroup(child, signal) {
 function demoClusterEnv() {
   return {
     ...env,
-    WIDE_EP_CLUSTER_STATE_DIR: DEMO.stateDir,
-    WIDE_EP_APISERVER_PORT: String(DEMO.apiserverPort),
-    WIDE_EP_ETCD_PORT: String(DEMO.etcdPort),
-    WIDE_EP_ETCD_PEER_PORT: String(DEMO.etcdPeerPort),
+    ...DEMO_CLUSTER_CONFIG,
+    WIDE_EP_CP_STATE_DIR: DEMO.stateDir,
   };
 }
 
-/** Stops the demo cluster's etcd and kube-apiserver (detached daemons, not our children). */
+/** Stops the demo cluster's daemons (detached, not our children). */
 function demoClusterDown() {
   if (!fs.existsSync(DEMO.stateDir)) return;
-  log('stopping the demo cluster (test/cluster/down)');
-  const r = spawnSync(path.join(CLUSTER_DIR, 'down'), [], {
+  log('stopping the demo cluster (test/cluster/control-plane/down)');
+  const r = spawnSync(path.join(CONTROL_PLANE_DIR, 'down'), [], {
     cwd: ROOT,
     env: demoClusterEnv(),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (r.status !== 0)
-    fail(`test/cluster/down exited ${r.status}; check ${DEMO.stateDir}`);
+    fail(
+      `test/cluster/control-plane/down exited ${r.status}; check ${DEMO.stateDir}`,
+    );
 }
 
 function groupAlive(pgid) {
@@ -198,6 +223,39 @@ process.on('SIGTERM', () => stop(0));
 process.on('SIGHUP', () => stop(0));
 
 // ------------------------------------------------------------- helpers ---
+
+/**
+ * Applies the sample entity's manifests (examples/wide-ep-sample) to the
+ * demo cluster with the generator's field manager, so a first visit to the
+ * sample's page shows live ranks. A failure is reported, not fatal.
+ */
+function deploySample(kubeconfig) {
+  const r = spawnSync(
+    path.join(CLUSTER_DIR, '.bin', 'kubectl'),
+    [
+      '--kubeconfig',
+      kubeconfig,
+      'apply',
+      '--server-side',
+      `--field-manager=${FIELD_MANAGER}`,
+      '-k',
+      DEMO.sample,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (r.status === 0) {
+    log(
+      `sample deployment applied to local-demo (${path.relative(
+        ROOT,
+        DEMO.sample,
+      )}: ${r.stdout.trim().split('\n').length} objects); its pods start now`,
+    );
+  } else {
+    fail(
+      `could not apply the sample deployment: ${(r.stderr || r.stdout).trim()}`,
+    );
+  }
+}
 
 async function ok(url) {
   try {
@@ -289,7 +347,9 @@ async function stopLeftovers(onlyPid) {
     const leader = cmdline(pgid);
     if (
       leader &&
-      !/backstage-cli|wide-ep-demo-operator|cluster\/up|node/.test(leader)
+      !/backstage-cli|wide-ep-demo-operator|cluster\/up|control-plane\/up|node/.test(
+        leader,
+      )
     )
       continue; // pid reused
     try {
@@ -361,25 +421,28 @@ async function startWithDemo() {
   const upScript = fs.readFileSync(path.join(CLUSTER_DIR, 'up'), 'utf8');
   const injectable = upScript.includes('WIDE_EP_CLUSTER_ADMIN_TOKEN');
   const chosenToken = injectable ? randomBytes(32).toString('hex') : undefined;
-  const coldBuild = !fs.existsSync(
-    path.join(CLUSTER_DIR, '.bin', 'kube-apiserver'),
-  );
+  const coldBuild = ![
+    'kube-apiserver',
+    'kube-scheduler',
+    'lws-controller',
+    'kwok',
+  ].every(binary => fs.existsSync(path.join(CLUSTER_DIR, '.bin', binary)));
   if (coldBuild) {
     log(
-      'first run: test/cluster/up builds kube-apiserver, kubectl and etcd from Go modules (about 8 minutes on 2 cores, cached in test/cluster/.bin).',
+      'first run: test/cluster/build compiles etcd, kube-apiserver, kube-scheduler, kube-controller-manager, kubectl, the LWS controller and kwok from Go modules (about 15 minutes on 2 cores, cached in test/cluster/.bin).',
     );
   }
 
   log(
-    `starting the demo cluster (test/cluster/up, state ${path.relative(
+    `starting the demo cluster (test/cluster/control-plane/up, state ${path.relative(
       ROOT,
       DEMO.stateDir,
     )}, API server port ${DEMO.apiserverPort})`,
   );
   let upOutput = '';
   const up = run(
-    'test/cluster/up (demo cluster)',
-    path.join(CLUSTER_DIR, 'up'),
+    'test/cluster/control-plane/up (demo cluster)',
+    path.join(CONTROL_PLANE_DIR, 'up'),
     [],
     {
       env: {
@@ -500,6 +563,7 @@ async function startWithDemo() {
     return;
   demoReady = true;
   log(`demo operator is ready after ${since()}`);
+  deploySample(kubeconfig);
 
   if (
     !(await waitFor(
@@ -514,7 +578,10 @@ async function startWithDemo() {
 [start] Local demo cluster "local-demo" at https://127.0.0.1:${
     DEMO.apiserverPort
   }: SIMULATED GPUs
-[start]   (fake nodes simulated-gpu-node-N, simulated vLLM ranks on 127.0.0.x; no real model runs)
+[start]   real scheduler, controller-manager and LWS controller; SIMULATED: kwok GPU nodes
+[start]   (gb200-NN-<rack>, h200-NN, b200-NN), Grove, ComputeDomain and gateway controllers,
+[start]   vLLM ranks on the pods' loopback IPs (127.64.x.x); no real model runs
+[start]   sample deployment: ${FRONTEND}/catalog/default/component/wide-ep-sample
 [start]   kubeconfig ${kubeconfig}
 [start]   control endpoint ${control}/pods  (POST /ranks/<ns>/<pod>/<port>/kill|heal)
 [start] ──────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SIMULATED_LABEL } from './simulatedNodes';
+import { SIMULATED_LABEL } from './simulated';
 
 /**
  * The file `scripts/start.mjs` writes into the demo cluster's state folder

@@ -1,19 +1,13 @@
 /**
- * The local demo's SIMULATED cluster operator: plays LeaderWorkerSet,
- * Grove, the scheduler, the kubelet and vLLM ranks on the demo cluster.
+ * The local demo's SIMULATED parts: the Grove operator, the NVIDIA
+ * ComputeDomain controller, gateway controllers and vLLM ranks on the demo
+ * cluster (whose scheduler, controller-manager and LWS controller are real).
  */
-export {
-  DemoOperator,
-  DEFAULT_TIMING,
-  DEMO_GATEWAY_CLASSES,
-  DEMO_HF_SECRET,
-} from './DemoOperator';
-export type {
-  DemoOperatorOptions,
-  DemoTiming,
-  SimulatedPodInfo,
-} from './DemoOperator';
+export { DemoOperator } from './DemoOperator';
+export type { DemoOperatorOptions } from './DemoOperator';
+export { DEMO_GATEWAY_CLASSES } from './gatewayStatus';
+export { DEMO_HF_SECRET } from './fixtures';
 export { startControlServer } from './controlServer';
 export type { ControlServer } from './controlServer';
 export { DEMO_MARKER_FILE } from './demoGuard';
-export { NODE_NAME_PREFIX, SIMULATED_LABEL } from './simulatedNodes';
+export { SIMULATED_LABEL } from './simulated';

@@ -6,15 +6,16 @@ import { startControlServer } from './controlServer';
 
 const USAGE = `Usage: wide-ep-demo-operator --state-dir <demo cluster state folder> [options]
 
-Plays the LeaderWorkerSet and Grove operators, the scheduler, the kubelet
-and SIMULATED vLLM ranks on the local demo cluster (see test/demo/README.md).
+Emulates what the local demo cluster cannot run (the Grove operator, the
+NVIDIA ComputeDomain controller, gateway controllers) and runs SIMULATED vLLM
+ranks on the pods' loopback IPs (see test/demo/README.md). The cluster itself
+(test/cluster/control-plane) runs the real scheduler, controller-manager and
+LeaderWorkerSet controller, and kwok for the SIMULATED GPU nodes.
 
-  --state-dir DIR        state folder of the demo cluster (test/cluster/up with
-                         WIDE_EP_CLUSTER_STATE_DIR); its kubeconfig is used
+  --state-dir DIR        state folder of the demo cluster (test/cluster/control-plane/up
+                         with WIDE_EP_CP_STATE_DIR); its kubeconfig is used
   --namespaces a,b       namespaces to create and watch (default llm-d-wide-ep)
   --control-port N       loopback control endpoint (default 17480; 0 = any free port)
-  --gb200-nodes N        simulated GB200 trays, 4 GPUs each (default 18)
-  --hgx-nodes N          simulated H200 nodes, 8 GPUs each (default 16)
 `;
 
 /** CLI entry point of `bin/wide-ep-demo-operator`. Resolves when the operator stops. */
@@ -25,8 +26,6 @@ export async function main(argv: string[]): Promise<void> {
       'state-dir': { type: 'string' },
       namespaces: { type: 'string', default: 'llm-d-wide-ep' },
       'control-port': { type: 'string', default: '17480' },
-      'gb200-nodes': { type: 'string' },
-      'hgx-nodes': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -49,16 +48,12 @@ export async function main(argv: string[]): Promise<void> {
     kubeConfig,
     stateDir,
     namespaces,
-    ...(values['gb200-nodes']
-      ? { gb200Nodes: Number(values['gb200-nodes']) }
-      : {}),
-    ...(values['hgx-nodes'] ? { hgxNodes: Number(values['hgx-nodes']) } : {}),
   });
   const control = await startControlServer(operator, {
     port: Number(values['control-port']),
   });
   process.stdout.write(
-    `[demo-operator] SIMULATED LWS/Grove operators, nodes and vLLM ranks running on ${
+    `[demo-operator] SIMULATED Grove operator, ComputeDomain and gateway controllers and vLLM ranks running on ${
       kubeConfig.getCurrentCluster()?.server
     } (namespaces ${namespaces.join(', ')}); control endpoint ${control.url}\n`,
   );

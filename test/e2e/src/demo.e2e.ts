@@ -25,6 +25,7 @@ import {
   fillTemplate,
   need,
   openEntity,
+  openSignedIn,
   poll,
   rankCard,
   rankHealthAction,
@@ -114,6 +115,25 @@ afterAll(async () => {
   await browser?.close();
   await product?.stop();
 }, 3 * MINUTE);
+
+describe('the sample entity, deployed on start', () => {
+  it('shows live ranks on a first visit: 32 healthy ranks on h200 kwok nodes', async () => {
+    if (startError) throw startError;
+    const page = await need(browser, 'the browser').context.newPage();
+    try {
+      await openSignedIn(page, '/catalog/default/component/wide-ep-sample');
+      const labels = await waitAllHealthy(page, 32, 2 * MINUTE);
+      expect(labels.filter(l => l.startsWith('prefill'))).toHaveLength(16);
+      // Placed by the real scheduler on the demo's kwok nodes.
+      expect(await rankCard(page).innerText()).toMatch(/h200-\d\d/);
+      await rankCard(page).screenshot({
+        path: path.join(ARTIFACTS_DIR, 'sample-card.png'),
+      });
+    } finally {
+      await page.close();
+    }
+  });
+});
 
 describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
   const name = `${scenario.id.split('-')[0]}-demo${nameSuffix}`;
@@ -242,7 +262,10 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
           `${scenario.ranks.decode} of ${scenario.ranks.decode} ranks ready`,
         ),
       );
-      expect(card).toMatch(/simulated-gpu-node-\d+/);
+      // kwok nodes of the demo cluster, placed there by the real scheduler.
+      expect(card).toMatch(
+        scenario.id.startsWith('gb200') ? /gb200-\d+-nvl72-rack-0/ : /h200-\d+/,
+      );
       // The same answer through the actions registry, as an assistant gets it.
       const action = await rankHealthAction(`component:default/${name}`);
       expect(action.summary.decode).toMatchObject({

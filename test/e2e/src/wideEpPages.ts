@@ -410,9 +410,10 @@ export interface SimulatedPod {
   namespace: string;
   pod: string;
   workload: string;
-  stage: string;
+  phase: string;
+  ready: boolean;
   node?: string;
-  ip?: string;
+  ip: string;
   ranks: Array<{ globalRank: number; port: number; state: string }>;
 }
 

@@ -33,10 +33,7 @@
  * state dir of its own with free ports, and stops it afterwards. If it
  * cannot start, the tests fail.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
 import type {
   KubernetesObject,
   CoreV1Event,
@@ -58,11 +55,11 @@ import {
   loadClientNode,
 } from '@internal/plugin-wide-ep-node';
 
-// Test-only code that is never bundled, so __dirname is the source dir.
-// eslint-disable-next-line no-restricted-syntax
-const CP_DIR = path.resolve(__dirname, '../../cluster/control-plane');
-// A cold first run compiles the scheduler, controller-manager, LWS and kwok.
-const START_TIMEOUT_MS = 40 * 60 * 1000;
+import {
+  CONTROL_PLANE_START_TIMEOUT_MS as START_TIMEOUT_MS,
+  startOwnControlPlane,
+} from './controlPlaneCluster';
+
 const SETTLE_TIMEOUT_MS = 120_000;
 
 const EXCLUSIVE_TOPOLOGY = 'leaderworkerset.sigs.k8s.io/exclusive-topology';
@@ -77,82 +74,6 @@ let client: KubeClient;
 let stopCluster: () => Promise<void> = async () => {};
 let nodes: V1Node[] = [];
 const timings: Array<[string, number]> = [];
-
-// ------------------------------------------------------------ cluster ---
-
-/** Runs a script; resolves with its stdout, stderr goes to ours. */
-function run(
-  file: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: timeoutMs,
-    });
-    let out = '';
-    child.stdout.on('data', d => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      code === 0
-        ? resolve(out)
-        : reject(new Error(`${file} exited with ${code ?? signal}`)),
-    );
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Starts a cluster of this run's own, after stopping ones of dead runs. */
-async function startOwnCluster(): Promise<string> {
-  for (const entry of fs.readdirSync(CP_DIR)) {
-    const m = /^\.state-jest-(\d+)$/.exec(entry);
-    if (m && !pidAlive(Number(m[1]))) {
-      const env = {
-        ...process.env,
-        WIDE_EP_CP_STATE_DIR: path.join(CP_DIR, entry),
-      };
-      await run(path.join(CP_DIR, 'down'), env, 120_000).catch(e =>
-        console.warn(`could not stop the leftover cluster ${entry}: ${e}`),
-      );
-    }
-  }
-  const env = {
-    ...process.env,
-    WIDE_EP_CP_STATE_DIR: path.join(CP_DIR, `.state-jest-${process.pid}`),
-    CP_APISERVER_PORT: String(await freePort()),
-    CP_ETCD_PORT: String(await freePort()),
-    CP_ETCD_PEER_PORT: String(await freePort()),
-    CP_LWS_WEBHOOK_PORT: String(await freePort()),
-  };
-  stopCluster = async () => {
-    await run(path.join(CP_DIR, 'down'), env, 120_000);
-  };
-  const out = await run(path.join(CP_DIR, 'up'), env, START_TIMEOUT_MS);
-  return out.trim().split('\n').pop() ?? '';
-}
 
 // ------------------------------------------------------------ helpers ---
 
@@ -397,7 +318,11 @@ function describePods(pods: V1Pod[]): string {
 beforeAll(async () => {
   const start = Date.now();
   const kubeconfigPath =
-    process.env.WIDE_EP_CP_KUBECONFIG ?? (await startOwnCluster());
+    process.env.WIDE_EP_CP_KUBECONFIG ??
+    (await startOwnControlPlane().then(own => {
+      stopCluster = own.stop;
+      return own.kubeconfigPath;
+    }));
   if (!kubeconfigPath || !fs.existsSync(kubeconfigPath)) {
     throw new Error(
       `control-plane cluster did not come up (kubeconfig "${kubeconfigPath}")`,

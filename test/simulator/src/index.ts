@@ -25,3 +25,9 @@ export {
   rankSimulatorOptionsFor,
 } from './playOperators';
 export type { PlayOperatorsOptions, PlayedDeployment } from './playOperators';
+export { simulatePodRanks } from './podRankSimulators';
+export type {
+  PodRankSimulators,
+  PodRankSimulatorsOptions,
+  SimulatedPodRanks,
+} from './podRankSimulators';
