@@ -3,11 +3,15 @@
  *
  *   npm run bench:ranks -w @internal/plugin-wide-ep-backend
  *
- * Setup: test/cluster/up (or WIDE_EP_TEST_KUBECONFIG); one LWS H200
- * deployment with rank ports, 128 pods x 8 = 1,024 ranks, created the way
- * LeaderWorkerSet would create them, all Ready. Every rank is a SIMULATED
- * vLLM server on the pod's loopback address (127.78.x.y), run in a child
- * process. The wide-EP backend plugin runs in this process in
+ * Setup: a control-plane cluster of its own (test/cluster/control-plane:
+ * real kube-apiserver, kube-scheduler, kube-controller-manager and
+ * LeaderWorkerSet controller; 128 SIMULATED kwok H200 nodes), or
+ * WIDE_EP_BENCH_CP_KUBECONFIG for a running one with enough nodes. One LWS
+ * H200 deployment with rank ports, 128 pods x 8 = 1,024 ranks, applied as
+ * wide-ep:apply does; the real LWS controller makes the pods, the real
+ * scheduler binds them, kwok gives them loopback IPs (127.64.x.y) and marks
+ * them Ready. Every rank is a SIMULATED vLLM server on its pod's IP, run in
+ * a child process. The wide-EP backend plugin runs in this process in
  * startTestBackend and reaches the API server through a counting proxy, so
  * every LIST and WATCH is counted. The viewers run in a second child process.
  *
@@ -17,9 +21,9 @@
  * percentiles of the API, API-server requests per minute and probe HTTP
  * requests per minute per phase.
  */
-import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,15 +35,23 @@ import {
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
-import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import {
-  playOperators,
+  KubeClient,
+  applyManifests,
+  assertApplySucceeded,
+  createKubeClient,
+  loadClientNode,
+} from '@internal/plugin-wide-ep-node';
+import type { OperatorPod } from '@internal/plugin-wide-ep-common/testUtils';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import {
+  OwnControlPlane,
   rankSimulatorOptionsFor,
   startApiServerProxy,
+  startOwnControlPlane,
 } from '@internal/wide-ep-rank-simulator';
 import wideEpBackend from '../src';
 
-const REPO = resolve(__dirname, '../../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 1000);
@@ -47,14 +59,52 @@ const FRESHNESS_MS = 5_000;
 const PROBE_TIMEOUT_MS = 1_500;
 const CONCURRENCY = 16;
 
-function adminKubeconfig(): string {
-  if (process.env.WIDE_EP_TEST_KUBECONFIG)
-    return process.env.WIDE_EP_TEST_KUBECONFIG;
-  const out = execFileSync(join(REPO, 'test/cluster/up'), {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+const PODS = 128;
+let ownCluster: OwnControlPlane | undefined;
+
+async function adminKubeconfig(): Promise<string> {
+  if (process.env.WIDE_EP_BENCH_CP_KUBECONFIG)
+    return process.env.WIDE_EP_BENCH_CP_KUBECONFIG;
+  ownCluster = await startOwnControlPlane({
+    CP_RACKS: 'rack-a',
+    CP_NODES_PER_RACK: '0',
+    CP_H200_NODES: String(PODS),
+    CP_POD_STAGES: 'fast',
   });
-  return out.trim().split('\n').pop()!;
+  return ownCluster.kubeconfigPath;
+}
+
+/** Applies the rendered objects and waits until every model-server pod has an IP and is Ready. */
+async function deployOnControlPlane(
+  client: KubeClient,
+  objects: KubernetesObject[],
+  namespace: string,
+): Promise<V1Pod[]> {
+  assertApplySucceeded(
+    await applyManifests({ client, objects, dryRun: false }),
+  );
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const pods = await client.list<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace,
+      labelSelector: 'llm-d.ai/inference-serving=true',
+    });
+    const ready = pods.filter(
+      p =>
+        p.status?.podIP &&
+        p.status.conditions?.some(
+          c => c.type === 'Ready' && c.status === 'True',
+        ),
+    );
+    if (ready.length === PODS) return ready;
+    if (Date.now() > deadline)
+      throw new Error(
+        `only ${ready.length}/${PODS} pods ready after 10 minutes`,
+      );
+    await new Promise(r => setTimeout(r, 1000));
+  }
 }
 
 function child(script: string): ChildProcess {
@@ -93,7 +143,7 @@ interface PhaseResult {
 }
 
 async function main() {
-  const kubeconfigPath = adminKubeconfig();
+  const kubeconfigPath = await adminKubeconfig();
   const { KubeConfig, CoreV1Api } = await loadClientNode();
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
@@ -114,26 +164,22 @@ async function main() {
   if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
   const rendered = renderDeployment(parsed.spec);
   const t0 = performance.now();
-  const deployment = await playOperators({
-    kubeConfig,
-    objects: rendered.objects,
-    podIp: i => `127.78.${Math.floor(i / 200)}.${(i % 200) + 2}`,
-    simulate: false,
-  });
+  const client = await createKubeClient({ clusterName: 'bench', kubeConfig });
+  const pods = await deployOnControlPlane(client, rendered.objects, namespace);
   const simulators = child('rankSimulators.child.ts');
   const { started } = await ask<{ started: number }>(
     simulators,
     {
-      start: deployment.pods.map(p =>
-        rankSimulatorOptionsFor(p, deployment.ipOf(p.metadata.name)),
+      start: pods.map(p =>
+        rankSimulatorOptionsFor(p as OperatorPod, p.status!.podIP!),
       ),
     },
     'started',
   );
   process.stdout.write(
     `setup: ${
-      deployment.pods.length
-    } pods (1024 SIMULATED ranks on ${started} loopback servers in a child process) in ${(
+      pods.length
+    } pods made by the real LWS controller, bound by kube-scheduler, run by kwok (1024 SIMULATED ranks on ${started} loopback servers in a child process) in ${(
       (performance.now() - t0) /
       1000
     ).toFixed(1)} s\n`,
@@ -265,6 +311,7 @@ async function main() {
   const exited = once(simulators, 'exit');
   simulators.send({ close: true });
   await exited;
+  await ownCluster?.stop();
   process.exitCode = ok ? 0 : 1;
 }
 

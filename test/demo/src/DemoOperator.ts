@@ -9,7 +9,7 @@
  *   ComputeDomain and the pods of every PodCliqueSet (`groveObjects.ts`);
  *   the real scheduler places those pods;
  * - the NVIDIA ComputeDomain controller: claim templates and status
- *   (`computeDomains.ts`);
+ *   (`computeDomains.ts` of test/simulator);
  * - the gateway controllers: GatewayClass and Gateway status
  *   (`gatewayStatus.ts`);
  * - vLLM: SIMULATED ranks on each pod's (loopback) IP
@@ -24,13 +24,11 @@ import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import {
   PodRankSimulators,
   SimulatedPodRanks,
-  simulatePodRanks,
-} from '@internal/wide-ep-rank-simulator';
-import {
   claimTemplateFor,
   computeDomainMembers,
   computeDomainStatus,
-} from './computeDomains';
+  simulatePodRanks,
+} from '@internal/wide-ep-rank-simulator';
 import { foreignNodes, problemWithServer } from './demoGuard';
 import { createFixtures } from './fixtures';
 import { gatewayStatus } from './gatewayStatus';

@@ -57,8 +57,10 @@ import {
 
 import {
   CONTROL_PLANE_START_TIMEOUT_MS as START_TIMEOUT_MS,
+  claimTemplateFor,
   startOwnControlPlane,
-} from './controlPlaneCluster';
+} from '@internal/wide-ep-rank-simulator';
+import { waitUntil as waitUntilShared } from './waitUntil';
 
 const SETTLE_TIMEOUT_MS = 120_000;
 
@@ -77,30 +79,11 @@ const timings: Array<[string, number]> = [];
 
 // ------------------------------------------------------------ helpers ---
 
-async function waitUntil<T>(
+const waitUntil = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = SETTLE_TIMEOUT_MS,
-): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - start > timeoutMs) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${
-          last ? ` (last error: ${last})` : ''
-        }`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
+) => waitUntilShared(what, probe, timeoutMs);
 
 const list = <T extends KubernetesObject>(
   kind: string,
@@ -178,71 +161,31 @@ function render(
 
 /**
  * SIMULATED NVIDIA ComputeDomain controller: the ResourceClaimTemplate it
- * creates for a ComputeDomain (dra-driver-nvidia-gpu
- * templates/compute-domain-workload-claim-template.tmpl.yaml, in the
- * resource.k8s.io/v1 shape): one channel from the default-channel class.
+ * creates for a ComputeDomain (`claimTemplateFor`, shared with the demo).
  */
 async function simulateComputeDomainController(
   namespace: string,
   cdName: string,
 ) {
-  const cd = await client.read<
-    KubernetesObject & {
-      spec: { channel: { resourceClaimTemplate: { name: string } } };
-    }
-  >({
+  const cd = await client.read<KubernetesObject>({
     apiVersion: 'resource.nvidia.com/v1beta1',
     kind: 'ComputeDomain',
     namespace,
     name: cdName,
   });
   if (!cd) throw new Error(`ComputeDomain ${namespace}/${cdName} not found`);
-  const rctName = cd.spec.channel.resourceClaimTemplate.name;
+  const template = claimTemplateFor(cd);
+  if (!template)
+    throw new Error(
+      `ComputeDomain ${namespace}/${cdName} names no claim template`,
+    );
   console.log(
-    `SIMULATED ComputeDomain controller: ResourceClaimTemplate ${namespace}/${rctName} for ComputeDomain ${cdName}`,
+    `SIMULATED ComputeDomain controller: ResourceClaimTemplate ${namespace}/${template.metadata.name} for ComputeDomain ${cdName}`,
   );
-  await client.apply(
-    {
-      apiVersion: 'resource.k8s.io/v1',
-      kind: 'ResourceClaimTemplate',
-      metadata: {
-        name: rctName,
-        namespace,
-        labels: {
-          'resource.nvidia.com/computeDomain': cd.metadata!.uid!,
-          'wide-ep.backstage.io/simulated': 'true',
-        },
-      },
-      spec: {
-        spec: {
-          devices: {
-            requests: [
-              {
-                name: 'channel',
-                exactly: {
-                  deviceClassName: 'compute-domain-default-channel.nvidia.com',
-                },
-              },
-            ],
-            config: [
-              {
-                requests: ['channel'],
-                opaque: {
-                  driver: 'compute-domain.nvidia.com',
-                  parameters: {
-                    apiVersion: 'resource.nvidia.com/v1beta1',
-                    kind: 'ComputeDomainChannelConfig',
-                    domainID: cd.metadata!.uid,
-                  },
-                },
-              },
-            ],
-          },
-        },
-      },
-    } as KubernetesObject,
-    { dryRun: false, force: false },
-  );
+  await client.apply(template as KubernetesObject, {
+    dryRun: false,
+    force: false,
+  });
 }
 
 /**

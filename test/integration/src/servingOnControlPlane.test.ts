@@ -46,11 +46,12 @@ import {
   simulatePodRanks,
 } from '@internal/wide-ep-rank-simulator';
 import { runAction } from './actionContext';
+import { waitUntil } from './waitUntil';
 import {
   CONTROL_PLANE_START_TIMEOUT_MS,
   OwnControlPlane,
   startOwnControlPlane,
-} from './controlPlaneCluster';
+} from '@internal/wide-ep-rank-simulator';
 
 jest.setTimeout(180_000);
 
@@ -99,29 +100,11 @@ async function ranksOf(name: string): Promise<RankHealthResponse> {
   return res.body;
 }
 
-async function waitFor<T>(
+const waitFor = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 60_000,
-): Promise<T> {
-  const start = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - start > timeoutMs)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${
-          last ? ` (last error: ${last})` : ''
-        }`,
-      );
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
+) => waitUntil(what, probe, timeoutMs);
 
 const podsOf = (name: string) =>
   client.list<V1Pod>({

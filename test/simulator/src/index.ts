@@ -31,3 +31,13 @@ export type {
   PodRankSimulatorsOptions,
   SimulatedPodRanks,
 } from './podRankSimulators';
+export {
+  CONTROL_PLANE_START_TIMEOUT_MS,
+  startOwnControlPlane,
+} from './startControlPlane';
+export type { OwnControlPlane } from './startControlPlane';
+export {
+  claimTemplateFor,
+  computeDomainMembers,
+  computeDomainStatus,
+} from './computeDomains';

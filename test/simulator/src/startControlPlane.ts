@@ -1,5 +1,5 @@
 /**
- * A test file's own control-plane cluster (test/cluster/control-plane: real
+ * A test's (or benchmark's) own control-plane cluster (test/cluster/control-plane: real
  * kube-apiserver, kube-scheduler, kube-controller-manager and
  * LeaderWorkerSet controller with its webhooks; kwok for the SIMULATED
  * nodes), in a state dir of its own (`.state-jest-<pid>`) with free ports,

@@ -7,7 +7,7 @@
  * controller's part: the ResourceClaimTemplate a ComputeDomain names, and
  * its status. No IMEX daemon runs.
  */
-import { SIMULATED_LABEL } from './simulated';
+const SIMULATED_LABEL = 'wide-ep.backstage.io/simulated';
 
 type AnyObject = Record<string, any>;
 
