@@ -1,12 +1,30 @@
 /**
- * Rank health end to end against the REAL kube-apiserver of test/cluster:
- * the test plays LeaderWorkerSet and the kubelet (there are no
- * controllers), SIMULATED vLLM ranks answer on the pods' loopback
- * addresses, and the backend plugin runs in startTestBackend behind a
- * counting, cuttable proxy in front of the API server.
+ * Rank health end to end on a control-plane cluster of this file's own
+ * (test/cluster/control-plane, started by startOwnControlPlane):
+ *
+ * REAL: kube-apiserver, kube-scheduler and kube-controller-manager, and the
+ * LeaderWorkerSet controller with its webhooks. The rendered objects are
+ * server-side applied (applyManifests); the LWS controller makes the
+ * StatefulSets and pods and writes the LWS status, the scheduler binds the
+ * pods (or leaves them Pending with its own message), and the backend
+ * plugin runs in startTestBackend behind a counting, cuttable proxy in
+ * front of that API server.
+ *
+ * SIMULATED: the nodes (kwok manages 4 H200 nodes, h200-NN, moves bound
+ * pods to Running and Ready and gives them loopback IPs from 127.64.0.0/16;
+ * nothing runs in them) and the vLLM ranks (simulatePodRanks answers
+ * /health and /metrics on each pod's IP, with the load this file sets).
+ *
+ * Nothing plays an operator: pod names, IPs, nodes, conditions and the
+ * scheduler's message are what the real components produced.
  */
 import fs from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  KubeConfig,
+  KubernetesObject,
+  V1Node,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -16,31 +34,42 @@ import {
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
-import { unschedulableStatus } from '@internal/plugin-wide-ep-common/testUtils';
 import wideEpBackend from '@internal/plugin-wide-ep-backend';
+import {
+  KubeClient,
+  applyManifests,
+  assertApplySucceeded,
+  createKubeClient,
+  loadClientNode,
+} from '@internal/plugin-wide-ep-node';
 // The simulator is test infrastructure, not a workspace package.
 import {
   ApiServerProxy,
+  CONTROL_PLANE_START_TIMEOUT_MS,
+  OwnControlPlane,
+  PodRankSimulators,
+  simulatePodRanks,
   startApiServerProxy,
+  startOwnControlPlane,
 } from '@internal/wide-ep-rank-simulator';
-import {
-  PlayedDeployment,
-  playOperators,
-  putPod,
-} from '@internal/wide-ep-rank-simulator';
-import { connect, createNamespace } from './testCluster';
+import { waitUntil } from './waitUntil';
 
 jest.setTimeout(120_000);
 
 const FRESHNESS_MS = 2_000;
 const PROBE_TIMEOUT_MS = 500;
 const ENTITY_REF = 'component:default/wide-ep';
-// Loopback addresses of this file's simulated pods (other suites use other ranges).
-const podIp = (i: number) => `127.77.0.${i + 2}`;
+const NAMESPACE = 'rank-health';
+// 4 SIMULATED H200 nodes of 8 GPUs: the 3 pods (24 GPUs) fit.
+const H200_NODES = 4;
+const WORKER = 'wide-ep-decode-0-1';
+const LEADER = 'wide-ep-decode-0';
 
+let own: OwnControlPlane | undefined;
 let kubeConfig: KubeConfig;
+let client: KubeClient;
+let ranks: PodRankSimulators;
 let proxy: ApiServerProxy;
-let deployment: PlayedDeployment;
 let server: Parameters<typeof request>[0];
 let stopBackend: () => Promise<void>;
 
@@ -86,15 +115,93 @@ async function waitFor(
   }
 }
 
+const allHealthy = (r: RankHealthResponse) =>
+  !r.stale &&
+  r.ranks.length === 24 &&
+  r.ranks.every(k => k.state === 'healthy');
+
+const servingPods = () =>
+  client.list<V1Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace: NAMESPACE,
+    labelSelector: 'leaderworkerset.sigs.k8s.io/name',
+  });
+
+const podNamed = async (name: string) =>
+  (await servingPods()).find(p => p.metadata?.name === name);
+
+const isReady = (pod: V1Pod) =>
+  !pod.metadata?.deletionTimestamp &&
+  !!pod.status?.podIP &&
+  !!pod.status?.conditions?.some(
+    c => c.type === 'Ready' && c.status === 'True',
+  );
+
+/** Waits until the 3 pods of the deployment run with IPs and their SIMULATED ranks listen. */
+async function waitForServingPods(): Promise<V1Pod[]> {
+  const pods = await waitUntil(
+    'the 3 pods Ready with kwok IPs',
+    async () => {
+      const current = await servingPods();
+      return current.length === 3 && current.every(isReady)
+        ? current
+        : undefined;
+    },
+    60_000,
+  );
+  await ranks.sync();
+  return pods;
+}
+
+async function setCordoned(cordoned: boolean) {
+  const nodes = await client.list<V1Node>({ apiVersion: 'v1', kind: 'Node' });
+  for (const node of nodes) {
+    await client.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: node.metadata!.name },
+        spec: { unschedulable: cordoned },
+      } as KubernetesObject,
+      { dryRun: false, force: true },
+    );
+  }
+}
+
 beforeAll(async () => {
-  const admin = await connect('admin');
-  kubeConfig = admin.kubeConfig;
-  const namespace = await createNamespace(admin.client, 'ranks');
+  own = await startOwnControlPlane({
+    CP_RACKS: 'rack-a',
+    CP_NODES_PER_RACK: '0',
+    CP_H200_NODES: String(H200_NODES),
+    CP_POD_STAGES: 'fast',
+  });
+  const { KubeConfig: KubeConfigClass } = await loadClientNode();
+  kubeConfig = new KubeConfigClass();
+  kubeConfig.loadFromFile(own.kubeconfigPath);
+  client = await createKubeClient({ clusterName: 'it', kubeConfig });
+
+  // What a platform team installs before a deployment: the namespace and
+  // the HF token Secret (a fake value).
+  for (const object of [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'llm-d-hf-token', namespace: NAMESPACE },
+      stringData: { HF_TOKEN: 'FAKE-integration-test-token' },
+    },
+  ]) {
+    await client.apply(object as KubernetesObject, {
+      dryRun: false,
+      force: true,
+    });
+  }
 
   // LWS on H200 with rank ports: prefill 1 pod (ranks 0-7), decode 2 pods (ranks 0-15).
   const parsed = parseSpec({
     name: 'wide-ep',
-    namespace,
+    namespace: NAMESPACE,
     model: 'deepseek-ai/DeepSeek-R1-0528',
     hardware: 'h200',
     clusterProvider: 'coreweave',
@@ -107,12 +214,15 @@ beforeAll(async () => {
   });
   if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
   const rendered = renderDeployment(parsed.spec);
-  deployment = await playOperators({
+  ranks = await simulatePodRanks({
     kubeConfig,
-    objects: rendered.objects,
-    podIp,
+    namespaces: [NAMESPACE],
     load: (_pod, rank) => ({ running: rank, waiting: 1, kvCacheUsage: 0.25 }),
   });
+  assertApplySucceeded(
+    await applyManifests({ client, objects: rendered.objects, dryRun: false }),
+  );
+  await waitForServingPods();
 
   const cluster = kubeConfig.getCurrentCluster()!;
   const ca = cluster.caData
@@ -155,35 +265,30 @@ beforeAll(async () => {
   });
   server = backend.server;
   stopBackend = () => backend.stop();
-});
+}, CONTROL_PLANE_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await stopBackend?.();
-  await deployment?.close();
+  await ranks?.close();
   await proxy?.close();
-});
+  await own?.stop();
+}, 180_000);
 
-describe('rank health against a real kube-apiserver', () => {
+describe('rank health against the real control plane', () => {
   it('all ranks healthy, with per-rank metrics from each rank port', async () => {
-    const { body } = await waitFor(
-      r =>
-        !r.stale &&
-        r.ranks.length === 24 &&
-        r.ranks.every(k => k.state === 'healthy'),
-      15_000,
-      true,
-    );
+    const { body } = await waitFor(allHealthy, 15_000, true);
     expect(body.staleReason).toBeUndefined();
     expect(body).toMatchObject({
       entityRef: ENTITY_REF,
       cluster: 'it',
-      namespace: deployment.namespace,
+      namespace: NAMESPACE,
       stale: false,
       summary: {
         prefill: { ready: 8, total: 8, gpus: 8, groupsReady: 1, groups: 1 },
         decode: { ready: 16, total: 16, gpus: 16, groupsReady: 1, groups: 1 },
       },
     });
+    // The LWS status is the real controller's.
     expect(body.conditions).toEqual(
       expect.arrayContaining([
         {
@@ -201,6 +306,9 @@ describe('rank health against a real kube-apiserver', () => {
         },
       ]),
     );
+    // The node is the one the real scheduler bound the pod to.
+    const worker = (await podNamed(WORKER))!;
+    expect(worker.spec!.nodeName).toMatch(/^h200-\d\d$/);
     const rank12 = body.ranks.find(
       r => r.role === 'decode' && r.globalRank === 12,
     )!;
@@ -209,8 +317,8 @@ describe('rank health against a real kube-apiserver', () => {
       group: 0,
       globalRank: 12,
       localRank: 4,
-      pod: 'wide-ep-decode-0-1',
-      node: expect.stringMatching(/^node-\d$/),
+      pod: WORKER,
+      node: worker.spec!.nodeName,
       port: 8204,
       state: 'healthy',
       metrics: { running: 12, waiting: 1, kvCacheUsage: 0.25 },
@@ -219,8 +327,11 @@ describe('rank health against a real kube-apiserver', () => {
   });
 
   it('a killed rank is unhealthy with a reason within the freshness window; a 503 and a hang too', async () => {
-    const sim = deployment.simulators.get('wide-ep-decode-0-1')!;
-    const ip = deployment.ipOf('wide-ep-decode-0-1');
+    const sim = ranks.get(NAMESPACE, WORKER)!;
+    expect(sim).toBeDefined();
+    // kwok's IP for the pod (127.64.0.0/16), on which its ranks listen.
+    const ip = (await podNamed(WORKER))!.status!.podIP!;
+    expect(ip).toMatch(/^127\.64\./);
     await waitFor(r => r.ranks.every(k => k.state === 'healthy'));
 
     await sim.rank(9).kill();
@@ -254,17 +365,83 @@ describe('rank health against a real kube-apiserver', () => {
   });
 
   it('a pending pod shows the scheduler message on its ranks', async () => {
-    const worker = deployment.pods.find(
-      p => p.metadata.name === 'wide-ep-decode-0-1',
-    )!;
-    const message =
-      '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.';
-    // LWS recreates the pod; this time the scheduler cannot place it.
-    await putPod(kubeConfig, worker, unschedulableStatus(message));
-    const { body } = await waitFor(r =>
-      r.ranks.some(
-        k => k.pod === 'wide-ep-decode-0-1' && k.state === 'starting',
+    // Every node cordoned, then the worker deleted: the LWS controller
+    // recreates the group (RecreateGroupOnPodRestart, so the leader too)
+    // and the real scheduler cannot place the new pods.
+    const before = new Map(
+      (await servingPods()).map(p => [p.metadata!.name!, p.metadata!.uid!]),
+    );
+    await setCordoned(true);
+    await client.delete({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: NAMESPACE,
+      name: WORKER,
+    });
+    const pending = await waitUntil(
+      `a recreated ${WORKER} Pending as Unschedulable`,
+      async () => {
+        const pod = await podNamed(WORKER);
+        const scheduled = pod?.status?.conditions?.find(
+          c => c.type === 'PodScheduled',
+        );
+        return pod &&
+          pod.metadata!.uid !== before.get(WORKER) &&
+          scheduled?.status === 'False' &&
+          scheduled.reason === 'Unschedulable'
+          ? pod
+          : undefined;
+      },
+      60_000,
+    );
+    const message = pending.status!.conditions!.find(
+      c => c.type === 'PodScheduled',
+    )!.message!;
+    console.log(`${WORKER} Pending: ${message}`);
+    expect(message).toMatch(
+      new RegExp(
+        `^0/${H200_NODES} nodes are available: ${H200_NODES} node\\(s\\) were unschedulable\\.`,
       ),
+    );
+    expect(pending.spec!.nodeName).toBeUndefined();
+    // The group was recreated: the leader is a new pod too, Pending as well.
+    const leader = await waitUntil(
+      `a recreated ${LEADER} Pending as Unschedulable`,
+      async () => {
+        const pod = await podNamed(LEADER);
+        return pod &&
+          pod.metadata!.uid !== before.get(LEADER) &&
+          pod.status?.conditions?.some(
+            c => c.type === 'PodScheduled' && c.reason === 'Unschedulable',
+          )
+          ? pod
+          : undefined;
+      },
+      60_000,
+    );
+    expect(leader.spec!.nodeName).toBeUndefined();
+    const leaderMessage = leader.status!.conditions!.find(
+      c => c.type === 'PodScheduled',
+    )!.message!;
+    expect(leaderMessage).toMatch(
+      new RegExp(`^0/${H200_NODES} nodes are available: `),
+    );
+
+    // Until the rank API has seen both pods Unschedulable.
+    const { body } = await waitFor(
+      r =>
+        r.ranks.filter(
+          k =>
+            k.role === 'decode' &&
+            k.state === 'starting' &&
+            !k.node &&
+            k.reason?.endsWith(
+              `Pending: Unschedulable: ${
+                k.pod === WORKER ? message : leaderMessage
+              }`,
+            ),
+        ).length === 16,
+      30_000,
     );
     const workerRanks = body.ranks.filter(
       k => k.role === 'decode' && k.globalRank >= 8,
@@ -272,17 +449,31 @@ describe('rank health against a real kube-apiserver', () => {
     expect(workerRanks.map(k => k.globalRank)).toEqual([
       8, 9, 10, 11, 12, 13, 14, 15,
     ]);
+    // The leader is Pending too, so a worker rank names it first.
     for (const rank of workerRanks) {
       expect(rank).toMatchObject({
-        pod: 'wide-ep-decode-0-1',
+        pod: WORKER,
         state: 'starting',
-        reason: `Pending: Unschedulable: ${message}`,
+        reason: `waiting for leader pod ${LEADER} (starting: Pending: Unschedulable: ${leaderMessage}); Pending: Unschedulable: ${message}`,
         metrics: {},
       });
       expect(rank.node).toBeUndefined();
     }
+    for (const rank of body.ranks.filter(
+      k => k.role === 'decode' && k.globalRank < 8,
+    )) {
+      expect(rank).toMatchObject({
+        pod: LEADER,
+        state: 'starting',
+        reason: `Pending: Unschedulable: ${leaderMessage}`,
+        metrics: {},
+      });
+      expect(rank.node).toBeUndefined();
+    }
+    // Prefill is another LeaderWorkerSet, untouched.
+    expect(body.summary.prefill.ready).toBe(8);
     expect(body.summary.decode).toEqual({
-      ready: 8,
+      ready: 0,
       total: 16,
       gpus: 16,
       groupsReady: 0,
@@ -291,7 +482,7 @@ describe('rank health against a real kube-apiserver', () => {
     expect(body.groups.find(g => g.role === 'decode')).toMatchObject({
       state: 'starting',
       reason: expect.stringMatching(
-        /^8 of 16 ranks starting \(rank 8: Pending: Unschedulable: /,
+        /^16 of 16 ranks starting \(rank 0: Pending: Unschedulable: /,
       ),
     });
   });
@@ -317,7 +508,7 @@ describe('rank health against a real kube-apiserver', () => {
       .slice(0, settle)
       .filter(r => r.watch)
       .map(r => r.path.split('?')[0]);
-    const ns = deployment.namespace;
+    const ns = NAMESPACE;
     expect(new Set(watches)).toEqual(
       new Set([
         `/api/v1/namespaces/${ns}/pods`,
@@ -346,7 +537,7 @@ describe('rank health against a real kube-apiserver', () => {
     expect(body.ranks).toHaveLength(24);
     expect(
       body.ranks
-        .filter(k => k.pod === 'wide-ep-decode-0-1')
+        .filter(k => k.pod === WORKER)
         .every(k => k.state === 'starting'),
     ).toBe(true);
     const storm = await Promise.all(Array.from({ length: 20 }, () => get()));
@@ -355,5 +546,18 @@ describe('rank health against a real kube-apiserver', () => {
     await proxy.restore();
     const recovered = await waitFor(r => !r.stale, 20_000);
     expect(recovered.body.staleReason).toBeUndefined();
+  });
+
+  it('once the nodes are schedulable again, the scheduler places the group and every rank is healthy', async () => {
+    await setCordoned(false);
+    const pods = await waitForServingPods();
+    const { body } = await waitFor(allHealthy, 30_000, true);
+    const nodeOf = new Map(
+      pods.map(p => [p.metadata!.name!, p.spec!.nodeName!]),
+    );
+    for (const rank of body.ranks) {
+      expect(rank.node).toBe(nodeOf.get(rank.pod!));
+      expect(rank.node).toMatch(/^h200-\d\d$/);
+    }
   });
 });
