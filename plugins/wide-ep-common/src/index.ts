@@ -15,6 +15,7 @@ export * from './topology';
 export * from './types';
 export * from './permissions';
 export * from './render';
+export * from './kinds';
 export * from './health';
 export * from './clusters';
 export * from './variants';

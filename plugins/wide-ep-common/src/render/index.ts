@@ -1,33 +1,13 @@
 import { toYaml } from './yaml';
 import { planTopology, TopologyPlan } from '../topology';
-import type { WideEpSpec } from '../spec';
+import type { WideEpSpec } from '../specSchema';
 import type { GeneratedFile, KubernetesObject } from '../types';
 import { renderModelServers } from './modelServers';
 import { renderRouter } from './router';
 import { renderGateway } from './gateway';
 import { renderCatalogInfo } from './catalogInfo';
 import { renderReadme } from './readme';
-
-// Prerequisites before workloads before routing: the order a server-side
-// apply should follow, and the order of kustomization.yaml.
-const KIND_ORDER = [
-  'ServiceAccount',
-  'ComputeDomain',
-  'Role',
-  'RoleBinding',
-  'ConfigMap',
-  'GatewayParameters',
-  'LeaderWorkerSet',
-  'PodCliqueSet',
-  'Deployment',
-  'Service',
-  'InferencePool',
-  'DestinationRule',
-  'HealthCheckPolicy',
-  'GCPBackendPolicy',
-  'Gateway',
-  'HTTPRoute',
-];
+import { applyOrderOf } from '../kinds';
 
 /** Everything the generator produces for one spec. @public */
 export interface RenderResult {
@@ -51,12 +31,9 @@ export function renderObjects(
     ...renderRouter(spec, plan),
     ...renderGateway(spec),
   ];
-  const rank = (o: KubernetesObject) => {
-    const i = KIND_ORDER.indexOf(o.kind);
-    return i === -1 ? KIND_ORDER.length : i;
-  };
+  // Apply order (kinds.ts), which kustomization.yaml follows too.
   // Array.prototype.sort is stable: objects of one kind keep render order.
-  return objects.sort((a, b) => rank(a) - rank(b));
+  return objects.sort((a, b) => applyOrderOf(a.kind) - applyOrderOf(b.kind));
 }
 
 /** File path of an object inside the generated folder. @public */

@@ -1,79 +1,33 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  APPLY_STAGE_ORDER,
+  ApplyStage,
+  KINDS,
+  applyStageOf,
+} from '@internal/plugin-wide-ep-common';
 
-/** The ordered phases of an apply. @public */
-export type ApplyStage =
-  | 'namespace'
-  | 'prerequisites'
-  | 'workloads'
-  | 'routing';
+// Defined with the kind registry in -common; re-exported for this package's API.
+export { APPLY_STAGE_ORDER, applyStageOf };
+export type { ApplyStage };
+
+const kindsOf = (stage: ApplyStage) =>
+  KINDS.filter(k => k.stage === stage).map(k => k.kind);
 
 /**
- * Which kinds go in which stage; later stages reference objects of earlier
- * ones (pods mount ConfigMaps and claim ComputeDomains, an InferencePool
- * selects pods, an HTTPRoute points at an InferencePool and a Gateway).
+ * Which kinds go in which stage, from the kind registry of
+ * `@internal/plugin-wide-ep-common` (`KINDS`), where the stages and their
+ * order are defined once.
  *
  * @public
  */
 export const APPLY_STAGE_KINDS: Readonly<
   Record<ApplyStage, readonly string[]>
 > = {
-  namespace: ['Namespace'],
-  prerequisites: [
-    'ServiceAccount',
-    'ConfigMap',
-    'Secret',
-    'Role',
-    'RoleBinding',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'PersistentVolumeClaim',
-    'ResourceClaimTemplate',
-    'ComputeDomain',
-  ],
-  workloads: [
-    'Deployment',
-    'StatefulSet',
-    'Service',
-    'LeaderWorkerSet',
-    'PodCliqueSet',
-    'DisaggregatedSet',
-    'PodDisruptionBudget',
-  ],
-  routing: [
-    'InferencePool',
-    'InferenceObjective',
-    'DestinationRule',
-    'GCPBackendPolicy',
-    'HealthCheckPolicy',
-    'GatewayParameters',
-    'Gateway',
-    'HTTPRoute',
-  ],
+  namespace: kindsOf('namespace'),
+  prerequisites: kindsOf('prerequisites'),
+  workloads: kindsOf('workloads'),
+  routing: kindsOf('routing'),
 };
-
-/** Stages in the order they are applied. @public */
-export const APPLY_STAGE_ORDER: readonly ApplyStage[] = [
-  'namespace',
-  'prerequisites',
-  'workloads',
-  'routing',
-];
-
-/**
- * The stage an object is applied in. Kinds not listed go with the
- * workloads: extras such as PodMonitors or autoscalers attach to workloads,
- * and nothing in the routing stage depends on them.
- *
- * @public
- */
-export function applyStageOf(kind: string): ApplyStage {
-  for (const stage of APPLY_STAGE_ORDER) {
-    if (APPLY_STAGE_KINDS[stage].includes(kind)) {
-      return stage;
-    }
-  }
-  return 'workloads';
-}
 
 /**
  * Splits objects into stages, in stage order, keeping the caller's order

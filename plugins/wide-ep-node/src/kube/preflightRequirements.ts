@@ -1,5 +1,6 @@
 import {
   HARDWARE_PROFILES,
+  KINDS,
   RenderResult,
   gatewayClassName,
 } from '@internal/plugin-wide-ep-common';
@@ -10,50 +11,19 @@ import type {
 
 /**
  * CRD of every custom-resource kind the renderer can emit: `<plural>.<group>`
- * and why the deployment needs it. A test renders every combination and
- * fails when a new custom kind is missing here.
+ * and why the deployment needs it, from the kind registry (`KINDS` in
+ * -common), whose test fails when a rendered custom kind lacks a reason.
+ *
+ * @public
  */
 export const CUSTOM_KIND_CRDS: Readonly<
   Record<string, { plural: string; why: string }>
-> = {
-  LeaderWorkerSet: {
-    plural: 'leaderworkersets',
-    why: 'the model-server pods (LeaderWorkerSet)',
-  },
-  PodCliqueSet: {
-    plural: 'podcliquesets',
-    why: 'the model-server pods (Grove PodCliqueSet)',
-  },
-  ComputeDomain: {
-    plural: 'computedomains',
-    why: 'multi-node NVLink (IMEX) between GB200 trays',
-  },
-  InferencePool: {
-    plural: 'inferencepools',
-    why: 'routing requests to the model servers',
-  },
-  Gateway: { plural: 'gateways', why: 'the inference gateway' },
-  HTTPRoute: {
-    plural: 'httproutes',
-    why: 'the route from the gateway to the InferencePool',
-  },
-  DestinationRule: {
-    plural: 'destinationrules',
-    why: 'Istio TLS settings towards the endpoint picker',
-  },
-  GatewayParameters: {
-    plural: 'gatewayparameters',
-    why: 'the kgateway proxy settings on OpenShift',
-  },
-  HealthCheckPolicy: {
-    plural: 'healthcheckpolicies',
-    why: 'GKE load-balancer health checks of the pool',
-  },
-  GCPBackendPolicy: {
-    plural: 'gcpbackendpolicies',
-    why: 'GKE backend timeouts of the pool',
-  },
-};
+> = Object.fromEntries(
+  KINDS.filter(k => k.rendered && k.crd).map(k => [
+    k.kind,
+    { plural: k.plural, why: k.crd!.why },
+  ]),
+);
 
 const GROVE_OPERATOR_CRDS = [
   {

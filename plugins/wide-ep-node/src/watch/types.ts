@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { kindInfo } from '@internal/plugin-wide-ep-common';
 
 /** A namespaced kind the watch cache can list and watch. @public */
 export interface WatchedKind {
@@ -9,49 +10,28 @@ export interface WatchedKind {
   plural: string;
 }
 
-/** The kinds rank health watches (rank-health.md §2–§5). @public */
+function watched(kind: string): WatchedKind {
+  const info = kindInfo(kind);
+  if (!info?.watched) throw new Error(`${kind} is not a watched kind`);
+  return { apiVersion: info.apiVersion, kind: info.kind, plural: info.plural };
+}
+
+/**
+ * The kinds rank health watches (rank-health.md §2–§5), from the kind
+ * registry (`KINDS` in -common, `watched: true`).
+ *
+ * @public
+ */
 export const WATCHED_KINDS = {
-  pod: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
-  leaderWorkerSet: {
-    apiVersion: 'leaderworkerset.x-k8s.io/v1',
-    kind: 'LeaderWorkerSet',
-    plural: 'leaderworkersets',
-  },
-  podCliqueSet: {
-    apiVersion: 'grove.io/v1alpha1',
-    kind: 'PodCliqueSet',
-    plural: 'podcliquesets',
-  },
-  podClique: {
-    apiVersion: 'grove.io/v1alpha1',
-    kind: 'PodClique',
-    plural: 'podcliques',
-  },
-  podCliqueScalingGroup: {
-    apiVersion: 'grove.io/v1alpha1',
-    kind: 'PodCliqueScalingGroup',
-    plural: 'podcliquescalinggroups',
-  },
-  computeDomain: {
-    apiVersion: 'resource.nvidia.com/v1beta1',
-    kind: 'ComputeDomain',
-    plural: 'computedomains',
-  },
-  inferencePool: {
-    apiVersion: 'inference.networking.k8s.io/v1',
-    kind: 'InferencePool',
-    plural: 'inferencepools',
-  },
-  gateway: {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    plural: 'gateways',
-  },
-  httpRoute: {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    plural: 'httproutes',
-  },
+  pod: watched('Pod'),
+  leaderWorkerSet: watched('LeaderWorkerSet'),
+  podCliqueSet: watched('PodCliqueSet'),
+  podClique: watched('PodClique'),
+  podCliqueScalingGroup: watched('PodCliqueScalingGroup'),
+  computeDomain: watched('ComputeDomain'),
+  inferencePool: watched('InferencePool'),
+  gateway: watched('Gateway'),
+  httpRoute: watched('HTTPRoute'),
 } as const satisfies Record<string, WatchedKind>;
 
 /**
