@@ -188,7 +188,7 @@ describe('waitForReady against kube-apiserver', () => {
     expect(error.message).toBe(
       `timed out after 3s waiting for workloads in namespace "${namespace}" on cluster "test-admin" to become ready: ` +
         `LeaderWorkerSet ${namespace}/prefill: 0/1 groups ready; pods 2 Pending; ` +
-        'unschedulable (Unschedulable): 0/4 nodes are available: 4 Insufficient nvidia.com/gpu.',
+        'pod prefill-0: Pending: Unschedulable: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu.',
     );
     expect(error.notReady.map((r: WorkloadReadiness) => r.ref.name)).toEqual([
       'prefill',

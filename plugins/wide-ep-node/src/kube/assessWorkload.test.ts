@@ -64,7 +64,7 @@ describe('classifyPod', () => {
     ).toEqual({
       progress: 'Pending',
       problem:
-        'unschedulable (Unschedulable): 0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available.',
+        'pod decode-1: Pending: Unschedulable: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available.',
     });
   });
 
@@ -128,7 +128,7 @@ describe('classifyPod', () => {
     expect(classifyPod(readyPod('b'))).toEqual({ progress: 'Ready' });
   });
 
-  it('reports CrashLoopBackOff with the last termination, and OOMKilled', () => {
+  it('reports CrashLoopBackOff with the last termination, and a restart after OOMKilled', () => {
     expect(
       classifyPod(
         pod(
@@ -164,7 +164,7 @@ describe('classifyPod', () => {
     ).toEqual({
       progress: 'RunningNotReady',
       problem:
-        'pod decode-0: container vllm CrashLoopBackOff, last terminated Error (exit 1): torch.OutOfMemoryError: CUDA out of memory',
+        'pod decode-0: container vllm is in CrashLoopBackOff (4 restarts); last exit: Error (exit code 1): torch.OutOfMemoryError: CUDA out of memory',
     });
     expect(
       classifyPod(
@@ -180,7 +180,7 @@ describe('classifyPod', () => {
                 imageID: '',
                 ready: false,
                 restartCount: 1,
-                state: { running: {} },
+                state: { running: { startedAt: new Date(0) } },
                 lastState: {
                   terminated: { exitCode: 137, reason: 'OOMKilled' },
                 },
@@ -189,9 +189,10 @@ describe('classifyPod', () => {
           },
           'n1',
         ),
+        { now: 90_000 },
       ).problem,
     ).toBe(
-      'pod decode-1: container vllm restarted, last terminated OOMKilled (exit 137)',
+      'pod decode-1: restarted once, last exit OOMKilled (exit code 137); running for 1m, not Ready yet (startup budget 30m)',
     );
   });
 
@@ -225,7 +226,54 @@ describe('classifyPod', () => {
     ).toEqual({
       progress: 'Scheduled',
       problem:
-        'pod x: container vllm ImagePullBackOff: Back-off pulling image "vllm:nope"',
+        'pod x: container vllm: ImagePullBackOff: Back-off pulling image "vllm:nope"',
+    });
+  });
+
+  it("reports failed pods and containers that exited in the card's words", () => {
+    expect(
+      classifyPod(
+        pod('decode-2', {
+          phase: 'Failed',
+          reason: 'Evicted',
+          message: 'The node was low on resource: memory.',
+        }),
+      ),
+    ).toEqual({
+      progress: 'Terminated',
+      problem:
+        'pod decode-2: pod failed: Evicted: The node was low on resource: memory.',
+    });
+    expect(
+      classifyPod(
+        pod(
+          'decode-3',
+          {
+            phase: 'Running',
+            containerStatuses: [
+              {
+                name: 'vllm',
+                image: 'i',
+                imageID: '',
+                ready: false,
+                restartCount: 0,
+                state: {
+                  terminated: {
+                    exitCode: 1,
+                    reason: 'Error',
+                    message: 'ValueError: bad flag',
+                  },
+                },
+              },
+            ],
+          },
+          'n1',
+        ),
+      ),
+    ).toEqual({
+      progress: 'RunningNotReady',
+      problem:
+        'pod decode-3: container vllm exited: Error (exit code 1): ValueError: bad flag',
     });
   });
 });
@@ -284,7 +332,7 @@ describe('assessWorkload', () => {
       ready: false,
       summary:
         'LeaderWorkerSet llm/decode: 1/2 groups ready, Available=False (NotAllGroupsReady), Progressing=True (GroupsProgressing); ' +
-        'pods 2 Ready, 2 Pending; unschedulable (Unschedulable): 0/2 nodes are available. (2 pods)',
+        'pods 2 Ready, 2 Pending; Pending: Unschedulable: 0/2 nodes are available. (2 pods)',
       pods: {
         Pending: 2,
         Scheduled: 0,
@@ -293,9 +341,56 @@ describe('assessWorkload', () => {
         Ready: 2,
         Terminated: 0,
       },
-      problems: [
-        'unschedulable (Unschedulable): 0/2 nodes are available. (2 pods)',
-      ],
+      problems: ['Pending: Unschedulable: 0/2 nodes are available. (2 pods)'],
+    });
+  });
+
+  it.each([
+    ['missing', []],
+    ['False', [{ type: 'Available', status: 'False', reason: 'Recovering' }]],
+  ])(
+    'does not count a LeaderWorkerSet ready when every group is ready but Available is %s',
+    (_, conditions) => {
+      const object = (available: object[]) =>
+        workload({
+          ...lwsRef,
+          metadata: { name: 'decode', generation: 1 },
+          spec: { replicas: 2 },
+          status: {
+            observedGeneration: 1,
+            readyReplicas: 2,
+            conditions: available,
+          },
+        });
+      const pods = [readyPod('decode-0'), readyPod('decode-1')];
+      expect(
+        assessWorkload({ ref: lwsRef, object: object(conditions), pods }).ready,
+      ).toBe(false);
+      // The same LWS with Available=True is ready: the condition decides.
+      expect(
+        assessWorkload({
+          ref: lwsRef,
+          object: object([{ type: 'Available', status: 'True' }]),
+          pods,
+        }).ready,
+      ).toBe(true);
+    },
+  );
+
+  it('counts no ready groups for a LeaderWorkerSet without a status yet', () => {
+    expect(
+      assessWorkload({
+        ref: lwsRef,
+        object: workload({
+          ...lwsRef,
+          metadata: { name: 'decode' },
+          spec: { replicas: 2 },
+        }),
+        pods: [],
+      }),
+    ).toMatchObject({
+      ready: false,
+      summary: 'LeaderWorkerSet llm/decode: 0/2 groups ready',
     });
   });
 

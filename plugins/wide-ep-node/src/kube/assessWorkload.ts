@@ -1,8 +1,14 @@
-import type {
-  KubernetesObject,
-  V1ContainerStatus,
-  V1Pod,
-} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  HealthContainerStatus,
+  HealthLeaderWorkerSet,
+  HealthPod,
+  HealthPodCliqueSet,
+  KINDS,
+  PodVerdict,
+  podStatusVerdict,
+  workloadConditions,
+} from '@internal/plugin-wide-ep-common';
 import { formatObjectRef } from './objectRef';
 import type { ObjectRef } from './types';
 
@@ -19,32 +25,30 @@ export type PodProgress =
 export interface WorkloadReadiness {
   ref: ObjectRef;
   ready: boolean;
-  /** One line; it changes exactly when the workload's phase changes. */
+  /**
+   * The workload's state, pod counts and problems. It changes when the
+   * workload's phase changes, and when the elapsed times in a problem do.
+   */
   summary: string;
   /** Pod counts per progress step; all zero while the object is missing. */
   pods: Record<PodProgress, number>;
-  /** Scheduler messages and container failures, one line each. */
+  /**
+   * What the rank card says about each pod that is stuck or failing: the
+   * reason of the pod's `podStatusVerdict` (`GET /api/wide-ep/ranks`
+   * shows the same text), one entry per distinct reason.
+   */
   problems: string[];
 }
 
 /** The kinds whose readiness can be assessed. @public */
-export const READINESS_KINDS: readonly string[] = [
-  'LeaderWorkerSet',
-  'PodCliqueSet',
-  'Deployment',
-];
+export const READINESS_KINDS: readonly string[] = KINDS.filter(
+  k => k.workload,
+).map(k => k.kind);
 
 const POD_LABEL_BY_KIND: Record<string, string> = {
   LeaderWorkerSet: 'leaderworkerset.sigs.k8s.io/name',
   PodCliqueSet: 'app.kubernetes.io/part-of',
 };
-
-interface Condition {
-  type?: string;
-  status?: string;
-  reason?: string;
-  message?: string;
-}
 
 interface WorkloadShape extends KubernetesObject {
   spec?: {
@@ -53,14 +57,10 @@ interface WorkloadShape extends KubernetesObject {
   };
   status?: {
     observedGeneration?: number;
-    readyReplicas?: number;
     availableReplicas?: number;
     updatedReplicas?: number;
-    conditions?: Condition[];
   };
 }
-
-const MAX_MESSAGE = 200;
 
 /**
  * The label selector of the pods a workload owns: the LeaderWorkerSet name
@@ -88,57 +88,85 @@ export function podSelectorFor(
 }
 
 /**
- * Where one pod is, plus a problem line when it is stuck: the scheduler's
- * reason for an unschedulable pod, or a crash-looping, OOM-killed or
- * image-pull-failing container with its last termination message.
+ * Where one pod is, plus a problem line when it is stuck or failing, in the
+ * rank card's words: the reason of the pod's `podStatusVerdict`
+ * (wide-ep-common), the text `GET /api/wide-ep/ranks` gives its ranks.
+ *
+ * @remarks
+ * A pod gets a problem line when the card calls it unhealthy or unknown (a
+ * broken or crash-looping container, a failed or terminating pod, a start
+ * past its budget), and also while it is still starting but the scheduler
+ * turned it down or one of its containers restarted.
  *
  * @public
  */
-export function classifyPod(pod: V1Pod): {
+export function classifyPod(
+  pod: HealthPod,
+  options: { now?: number } = {},
+): {
   progress: PodProgress;
   problem?: string;
 } {
-  const name = pod.metadata?.name ?? '<unnamed>';
+  const { progress, reason } = judgePod(pod, options.now ?? Date.now());
+  return reason
+    ? { progress, problem: `${podLabel(pod)}: ${reason}` }
+    : { progress };
+}
+
+function judgePod(
+  pod: HealthPod,
+  now: number,
+): { progress: PodProgress; reason?: string } {
+  const progress = podProgress(pod);
+  const reason = problemReason(pod, podStatusVerdict(pod, { now }));
+  return reason ? { progress, reason } : { progress };
+}
+
+function podProgress(pod: HealthPod): PodProgress {
   const phase = pod.status?.phase;
   const conditions = pod.status?.conditions ?? [];
-  const containerProblem = findContainerProblem(pod);
-  const withProblem = (progress: PodProgress) =>
-    containerProblem
-      ? { progress, problem: `pod ${name}: ${containerProblem}` }
-      : { progress };
-
   if (phase === 'Succeeded' || phase === 'Failed') {
-    const reason = pod.status?.reason ? ` (${pod.status.reason})` : '';
-    return {
-      progress: 'Terminated',
-      problem: `pod ${name}: ${phase}${reason}${
-        containerProblem ? `, ${containerProblem}` : ''
-      }`,
-    };
+    return 'Terminated';
   }
-  const scheduled = conditions.find(c => c.type === 'PodScheduled');
   if (phase === 'Pending' || !phase) {
-    if (scheduled?.status === 'False') {
-      // Identical scheduler messages across pods are merged by the caller.
-      return {
-        progress: 'Pending',
-        problem: `unschedulable (${
-          scheduled.reason ?? 'Unschedulable'
-        }): ${truncate(scheduled.message ?? 'no message from the scheduler')}`,
-      };
-    }
-    if (!scheduled && !pod.spec?.nodeName) {
-      return { progress: 'Pending' };
+    const scheduled = conditions.find(c => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False' || (!scheduled && !pod.spec?.nodeName)) {
+      return 'Pending';
     }
     const creating = allContainerStatuses(pod).some(s =>
       ['ContainerCreating', 'PodInitializing'].includes(
         s.state?.waiting?.reason ?? '',
       ),
     );
-    return withProblem(creating ? 'ContainerCreating' : 'Scheduled');
+    return creating ? 'ContainerCreating' : 'Scheduled';
   }
   const ready = conditions.some(c => c.type === 'Ready' && c.status === 'True');
-  return withProblem(ready ? 'Ready' : 'RunningNotReady');
+  return ready ? 'Ready' : 'RunningNotReady';
+}
+
+/** The card's reason, when it is worth a line in the task log. */
+function problemReason(
+  pod: HealthPod,
+  verdict: PodVerdict,
+): string | undefined {
+  if (verdict.ready || !verdict.reason) {
+    return undefined;
+  }
+  if (verdict.state !== 'starting') {
+    return verdict.reason;
+  }
+  // Starting, but not the way a healthy start looks.
+  const turnedDown = pod.status?.conditions?.some(
+    c => c.type === 'PodScheduled' && c.status === 'False',
+  );
+  const restarted = allContainerStatuses(pod).some(
+    s => (s.restartCount ?? 0) > 0 && s.lastState?.terminated,
+  );
+  return turnedDown || restarted ? verdict.reason : undefined;
+}
+
+function podLabel(pod: HealthPod): string {
+  return `pod ${pod.metadata?.name ?? '<unnamed>'}`;
 }
 
 /**
@@ -153,14 +181,20 @@ export function classifyPod(pod: V1Pod): {
  * - PodCliqueSet: `status.availableReplicas >= spec.replicas`;
  * - Deployment: updated and available replicas `>= spec.replicas`.
  *
- * `spec.replicas` defaults to 1, as in all three CRD/API schemas.
+ * `spec.replicas` defaults to 1, as in all three CRD/API schemas. The
+ * LeaderWorkerSet and PodCliqueSet counts and conditions, and every pod's
+ * problem line, come from the functions behind the rank card
+ * (`workloadConditions`, `podStatusVerdict`), so the task log and the card
+ * agree.
  *
  * @public
  */
 export function assessWorkload(options: {
   ref: ObjectRef;
   object: KubernetesObject | undefined;
-  pods: readonly V1Pod[];
+  pods: readonly HealthPod[];
+  /** The clock pod startup budgets are measured with; defaults to now. */
+  now?: number;
 }): WorkloadReadiness {
   const { ref } = options;
   const object = options.object as WorkloadShape | undefined;
@@ -175,16 +209,24 @@ export function assessWorkload(options: {
     };
   }
 
-  const problemCounts = new Map<string, number>();
+  // Pods with the same reason (a scheduler message, an image pull
+  // failure) share one line.
+  const now = options.now ?? Date.now();
+  const podsByReason = new Map<string, HealthPod[]>();
   for (const pod of options.pods) {
-    const { progress, problem } = classifyPod(pod);
+    const { progress, reason } = judgePod(pod, now);
     pods[progress]++;
-    if (problem) {
-      problemCounts.set(problem, (problemCounts.get(problem) ?? 0) + 1);
+    const owners = reason ? podsByReason.get(reason) : undefined;
+    if (owners) {
+      owners.push(pod);
+    } else if (reason) {
+      podsByReason.set(reason, [pod]);
     }
   }
-  const problems = [...problemCounts].map(([problem, count]) =>
-    count > 1 ? `${problem} (${count} pods)` : problem,
+  const problems = [...podsByReason].map(([reason, owners]) =>
+    owners.length > 1
+      ? `${reason} (${owners.length} pods)`
+      : `${podLabel(owners[0])}: ${reason}`,
   );
 
   const { ready, state } = workloadState(ref.kind, object);
@@ -216,27 +258,8 @@ function workloadState(
       state: `waiting for the controller to observe generation ${generation}`,
     };
   }
-  if (kind === 'LeaderWorkerSet') {
-    const readyReplicas = status.readyReplicas ?? 0;
-    const available = status.conditions?.find(c => c.type === 'Available');
-    const progressing = status.conditions?.find(c => c.type === 'Progressing');
-    const conditionText = [available, progressing]
-      .filter((c): c is Condition => Boolean(c))
-      .map(c => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`)
-      .join(', ');
-    return {
-      ready: readyReplicas >= desired && available?.status === 'True',
-      state: `${readyReplicas}/${desired} groups ready${
-        conditionText ? `, ${conditionText}` : ''
-      }`,
-    };
-  }
-  if (kind === 'PodCliqueSet') {
-    const availableReplicas = status.availableReplicas ?? 0;
-    return {
-      ready: availableReplicas >= desired,
-      state: `${availableReplicas}/${desired} replicas available`,
-    };
+  if (kind === 'LeaderWorkerSet' || kind === 'PodCliqueSet') {
+    return operatorWorkloadState(kind, object);
   }
   const available = status.availableReplicas ?? 0;
   const updated = status.updatedReplicas ?? 0;
@@ -246,38 +269,47 @@ function workloadState(
   };
 }
 
-function findContainerProblem(pod: V1Pod): string | undefined {
-  for (const status of allContainerStatuses(pod)) {
-    const waiting = status.state?.waiting?.reason;
-    const last = status.lastState?.terminated;
-    const lastText = last
-      ? `, last terminated ${last.reason ?? 'with an error'} (exit ${
-          last.exitCode
-        })${last.message ? `: ${truncate(last.message)}` : ''}`
-      : '';
-    if (waiting === 'CrashLoopBackOff' || last?.reason === 'OOMKilled') {
-      return `container ${status.name} ${waiting ?? 'restarted'}${lastText}`;
-    }
-    if (
-      waiting &&
-      [
-        'ImagePullBackOff',
-        'ErrImagePull',
-        'CreateContainerConfigError',
-        'CreateContainerError',
-        'InvalidImageName',
-      ].includes(waiting)
-    ) {
-      const message = status.state?.waiting?.message;
-      return `container ${status.name} ${waiting}${
-        message ? `: ${truncate(message)}` : ''
-      }`;
-    }
+/**
+ * A LeaderWorkerSet or PodCliqueSet through the card's `workloadConditions`:
+ * its readiness count (`GroupsReady`, `ReplicasAvailable`) and, for a
+ * LeaderWorkerSet, the operator's `Available` and `Progressing` conditions.
+ */
+function operatorWorkloadState(
+  kind: 'LeaderWorkerSet' | 'PodCliqueSet',
+  object: WorkloadShape,
+): { ready: boolean; state: string } {
+  // The count is only derived from a reported status; none yet means 0 ready.
+  const reported = { ...object, status: object.status ?? {} };
+  const conditions = workloadConditions({
+    leaderWorkerSets:
+      kind === 'LeaderWorkerSet' ? [reported as HealthLeaderWorkerSet] : [],
+    podCliqueSets:
+      kind === 'PodCliqueSet' ? [reported as HealthPodCliqueSet] : [],
+    podCliques: [],
+    podCliqueScalingGroups: [],
+    computeDomains: [],
+  });
+  const of = (type: string) => conditions.find(c => c.type === type);
+  if (kind === 'PodCliqueSet') {
+    const count = of('ReplicasAvailable');
+    return { ready: count?.status === 'True', state: count?.message ?? '' };
   }
-  return undefined;
+  const groups = of('GroupsReady');
+  const available = of('Available');
+  const conditionText = [available, of('Progressing')]
+    .flatMap(c =>
+      c ? [`${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`] : [],
+    )
+    .join(', ');
+  return {
+    ready: groups?.status === 'True' && available?.status === 'True',
+    state: `${groups?.message ?? ''}${
+      conditionText ? `, ${conditionText}` : ''
+    }`,
+  };
 }
 
-function allContainerStatuses(pod: V1Pod): V1ContainerStatus[] {
+function allContainerStatuses(pod: HealthPod): HealthContainerStatus[] {
   return [
     ...(pod.status?.initContainerStatuses ?? []),
     ...(pod.status?.containerStatuses ?? []),
@@ -309,11 +341,4 @@ function formatPodCounts(counts: Record<PodProgress, number>): string {
     .filter(progress => counts[progress] > 0)
     .map(progress => `${counts[progress]} ${PROGRESS_LABELS[progress]}`)
     .join(', ');
-}
-
-function truncate(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_MESSAGE
-    ? `${oneLine.slice(0, MAX_MESSAGE)}…`
-    : oneLine;
 }

@@ -85,6 +85,62 @@ describe('waitForReady', () => {
     expect(client.calls.some(c => c.ref?.kind === 'Service')).toBe(false);
   });
 
+  it('reports a restarted pod once, not each time its running time ticks', async () => {
+    const restartedPod = (ready: boolean): KubernetesObject =>
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'decode-0',
+          namespace: ns,
+          labels: { 'leaderworkerset.sigs.k8s.io/name': 'decode' },
+        },
+        spec: { nodeName: 'gpu-1', containers: [{ name: 'vllm' }] },
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+          containerStatuses: [
+            {
+              name: 'vllm',
+              ready,
+              restartCount: 1,
+              state: { running: { startedAt: new Date(0).toISOString() } },
+              lastState: {
+                terminated: {
+                  reason: 'OOMKilled',
+                  exitCode: 137,
+                  message: 'CUDA out of memory',
+                },
+              },
+            },
+          ],
+        },
+      } as KubernetesObject);
+    const client = new FakeKubeClient().seed(
+      lws(0, 'False'),
+      restartedPod(false),
+    );
+    // 5 s polls for 2 minutes: "running for 5s", "10s", …, "1m", "2m".
+    const { clock } = virtualClock(call => {
+      if (call === 24) client.seed(lws(1, 'True'), restartedPod(true));
+    });
+    const messages: string[] = [];
+
+    await waitForReady({
+      client,
+      namespace: ns,
+      objects: [lwsRef],
+      clock,
+      onProgress: r => messages.push(r.summary),
+    });
+
+    expect(messages).toEqual([
+      'LeaderWorkerSet llm/decode: 0/1 groups ready, Available=False; pods 1 Running (not ready); ' +
+        'pod decode-0: restarted once, last exit OOMKilled (exit code 137): CUDA out of memory; running for 0s, not Ready yet (startup budget 30m)',
+      'LeaderWorkerSet llm/decode: 1/1 groups ready, Available=True; pods 1 Ready',
+    ]);
+  });
+
   it('rejects on timeout with what is not ready, never sleeping past the deadline', async () => {
     const client = new FakeKubeClient().seed(lws(0, 'False'), deployment(1));
     const { clock, state } = virtualClock();

@@ -12,6 +12,7 @@ import type { KubeClient, ObjectRef } from './types';
 
 /** Time source and sleep, injectable so tests never wait. @public */
 export interface WaitClock {
+  /** Milliseconds since epoch; pod startup budgets are measured with it. */
   now(): number;
   /** Resolves after `ms`; rejects when `signal` aborts. */
   delay(ms: number, signal?: AbortSignal): Promise<void>;
@@ -35,7 +36,10 @@ export interface WaitForReadyOptions {
    */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Called when a workload's summary changes, including the first poll. */
+  /**
+   * Called when a workload's summary changes, including the first poll;
+   * not when only the elapsed times in its pod problems do.
+   */
   onProgress?: (readiness: WorkloadReadiness) => void;
   /** Called when a poll fails transiently and will be retried. */
   onWarning?: (message: string) => void;
@@ -102,12 +106,15 @@ export async function waitForReady(
   for (;;) {
     signal?.throwIfAborted();
     try {
-      latest = await Promise.all(refs.map(ref => pollWorkload(client, ref)));
+      latest = await Promise.all(
+        refs.map(ref => pollWorkload(client, ref, clock.now())),
+      );
       lastPollError = undefined;
       for (const readiness of latest) {
         const key = `${readiness.ref.kind}/${readiness.ref.name}`;
-        if (lastSummary.get(key) !== readiness.summary) {
-          lastSummary.set(key, readiness.summary);
+        const shown = withoutElapsedTimes(readiness.summary);
+        if (lastSummary.get(key) !== shown) {
+          lastSummary.set(key, shown);
           onProgress?.(readiness);
         }
       }
@@ -140,6 +147,7 @@ export async function waitForReady(
 async function pollWorkload(
   client: KubeClient,
   ref: ObjectRef,
+  now: number,
 ): Promise<WorkloadReadiness> {
   const object = await client.read<KubernetesObject>(ref);
   const selector = object ? podSelectorFor(ref, object) : undefined;
@@ -151,7 +159,17 @@ async function pollWorkload(
         labelSelector: selector,
       })
     : [];
-  return assessWorkload({ ref, object, pods });
+  return assessWorkload({ ref, object, pods, now });
+}
+
+/**
+ * The summary with the durations of the card's pod reasons ("running for
+ * 3m", "still after 46m", written by wide-ep-common's `formatDuration`)
+ * blanked out, so that a pod whose only change is the clock does not add a
+ * line to the task log on every poll.
+ */
+function withoutElapsedTimes(summary: string): string {
+  return summary.replace(/\b\d+(?:d\d+h|h\d{2}m|[smh])\b/g, '…');
 }
 
 function timeoutError(options: {
