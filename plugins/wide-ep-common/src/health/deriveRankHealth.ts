@@ -1,5 +1,5 @@
-import { ROLES } from '../spec';
-import type { Role } from '../spec';
+import { ROLES } from '../specSchema';
+import type { Role } from '../specSchema';
 import type {
   DeploymentCondition,
   RankHealth,

@@ -1,4 +1,4 @@
-import { groupHealth } from './groupHealth';
+import { groupHealth, roleState, worstState } from './groupHealth';
 import type { RankHealth, RankState } from './types';
 
 const rank = (
@@ -62,5 +62,40 @@ describe('groupHealth', () => {
 
   it('returns nothing for no ranks', () => {
     expect(groupHealth([])).toEqual([]);
+  });
+});
+
+describe('roleState', () => {
+  const counts = { healthy: 8, starting: 0, unhealthy: 0, unknown: 0 };
+
+  it('is degraded when a rank is unhealthy or missing', () => {
+    expect(
+      roleState(
+        { ready: 7, total: 8 },
+        { ...counts, healthy: 7, unhealthy: 1 },
+      ),
+    ).toBe('degraded');
+    expect(roleState({ ready: 7, total: 8 }, { ...counts, healthy: 7 })).toBe(
+      'degraded',
+    );
+  });
+
+  it('is starting, unknown, healthy or empty otherwise', () => {
+    expect(
+      roleState({ ready: 7, total: 8 }, { ...counts, healthy: 7, starting: 1 }),
+    ).toBe('starting');
+    expect(
+      roleState({ ready: 7, total: 8 }, { ...counts, healthy: 7, unknown: 1 }),
+    ).toBe('unknown');
+    expect(roleState({ ready: 8, total: 8 }, counts)).toBe('healthy');
+    expect(roleState({ ready: 0, total: 0 }, { ...counts, healthy: 0 })).toBe(
+      'empty',
+    );
+  });
+
+  it('takes the worst state of several roles', () => {
+    expect(worstState(['healthy', 'starting', 'empty'])).toBe('starting');
+    expect(worstState(['starting', 'degraded'])).toBe('degraded');
+    expect(worstState(['empty', 'empty'])).toBe('empty');
   });
 });

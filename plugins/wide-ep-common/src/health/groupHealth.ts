@@ -1,30 +1,12 @@
-import { ROLES } from '../spec';
-import type { Role } from '../spec';
-import type { RankHealth, RankState } from './types';
-
-/**
- * State of one data-parallel group (rank-health.md §7 step 4). Expert
- * parallelism runs collectives across every rank of a group, so one rank
- * that is missing or unhealthy takes the whole group out of service:
- * - `healthy`: every rank healthy;
- * - `degraded`: a rank unhealthy, so the group does not serve;
- * - `starting`: no rank unhealthy, some still starting;
- * - `unknown`: no rank unhealthy or starting, some without fresh data.
- * @public
- */
-export type GroupState = 'healthy' | 'degraded' | 'starting' | 'unknown';
-
-/** One DP group of a role, as `GET /api/wide-ep/ranks` lists it. @public */
-export interface GroupHealth {
-  role: Role;
-  group: number;
-  state: GroupState;
-  /** Healthy ranks of the group. */
-  ready: number;
-  total: number;
-  /** Why the group is not healthy: the first rank in the worst state. */
-  reason?: string;
-}
+import { ROLES } from '../specSchema';
+import type {
+  DeploymentState,
+  GroupHealth,
+  GroupState,
+  RankHealth,
+  RankState,
+  RoleSummary,
+} from './types';
 
 const GROUP_STATE_OF: Record<Exclude<RankState, 'healthy'>, GroupState> = {
   unhealthy: 'degraded',
@@ -78,4 +60,41 @@ function judgeGroup(ranks: RankHealth[]): GroupHealth {
     };
   }
   return { ...base, state: 'healthy' };
+}
+
+/**
+ * State of one role from its summary and rank counts (rank-health.md §7):
+ * `degraded` as soon as one rank is unhealthy or missing, since
+ * expert-parallel collectives need every rank; then `starting`, then
+ * `unknown`, in the order {@link groupHealth} judges a group.
+ * @public
+ */
+export function roleState(
+  summary: Pick<RoleSummary, 'ready' | 'total'>,
+  counts: Record<RankState, number>,
+): DeploymentState {
+  if (summary.total === 0) return 'empty';
+  if (counts.unhealthy > 0) return 'degraded';
+  if (counts.starting > 0) return 'starting';
+  if (counts.unknown > 0) return 'unknown';
+  // Fewer ready than expected with nothing starting: ranks are missing.
+  return summary.ready >= summary.total ? 'healthy' : 'degraded';
+}
+
+const SEVERITY: readonly DeploymentState[] = [
+  'degraded',
+  'starting',
+  'unknown',
+  'healthy',
+  'empty',
+];
+
+/** The worst state of several roles (or groups). @public */
+export function worstState(
+  states: readonly DeploymentState[],
+): DeploymentState {
+  for (const state of SEVERITY) {
+    if (states.includes(state)) return state;
+  }
+  return 'empty';
 }

@@ -1,6 +1,6 @@
 import { LABELS, POD_ANNOTATIONS, PORTS } from '../constants';
-import { ROLES } from '../spec';
-import type { Orchestrator, Role } from '../spec';
+import { ROLES } from '../specSchema';
+import type { Orchestrator, Role } from '../specSchema';
 import type { LaunchMode } from '../topology';
 import type { HealthContainer, HealthPod, HealthPodSpec } from './kubeTypes';
 import {

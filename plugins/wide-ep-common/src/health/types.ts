@@ -1,5 +1,4 @@
-import type { Role } from '../spec';
-import type { GroupHealth } from './groupHealth';
+import type { Role } from '../specSchema';
 
 /**
  * State of one data-parallel rank as the card shows it.
@@ -73,3 +72,34 @@ export interface RankHealthResponse {
   groups: GroupHealth[];
   ranks: RankHealth[];
 }
+
+/**
+ * State of one data-parallel group (rank-health.md §7 step 4). Expert
+ * parallelism runs collectives across every rank of a group, so one rank
+ * that is missing or unhealthy takes the whole group out of service:
+ * - `healthy`: every rank healthy;
+ * - `degraded`: a rank unhealthy, so the group does not serve;
+ * - `starting`: no rank unhealthy, some still starting;
+ * - `unknown`: no rank unhealthy or starting, some without fresh data.
+ * @public
+ */
+export type GroupState = 'healthy' | 'degraded' | 'starting' | 'unknown';
+
+/** One DP group of a role, as `GET /api/wide-ep/ranks` lists it. @public */
+export interface GroupHealth {
+  role: Role;
+  group: number;
+  state: GroupState;
+  /** Healthy ranks of the group. */
+  ready: number;
+  total: number;
+  /** Why the group is not healthy: the first rank in the worst state. */
+  reason?: string;
+}
+
+/**
+ * State of a role or a whole deployment (rank-health.md §7): a group's
+ * states plus `empty` (no ranks expected).
+ * @public
+ */
+export type DeploymentState = GroupState | 'empty';

@@ -1,5 +1,5 @@
 import { makeRankHealthResponse } from '../../__testUtils__/rankHealthFixtures';
-import { groupRanks, roleState, worstState } from './groupRanks';
+import { groupRanks } from './groupRanks';
 
 describe('groupRanks', () => {
   it('orders ranks by group, pod and global rank, whatever the response order', () => {
@@ -59,54 +59,20 @@ describe('groupRanks', () => {
   });
 });
 
-describe('roleState', () => {
-  const counts = { healthy: 8, starting: 0, unhealthy: 0, unknown: 0 };
-
-  it('is degraded when a rank is unhealthy or missing', () => {
-    expect(
-      roleState(
-        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
-        { ...counts, healthy: 7, unhealthy: 1 },
-      ),
-    ).toBe('degraded');
-    expect(
-      roleState(
-        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
-        { ...counts, healthy: 7 },
-      ),
-    ).toBe('degraded');
-  });
-
-  it('is starting, unknown, healthy or empty otherwise', () => {
-    expect(
-      roleState(
-        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
-        { ...counts, healthy: 7, starting: 1 },
-      ),
-    ).toBe('starting');
-    expect(
-      roleState(
-        { ready: 7, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
-        { ...counts, healthy: 7, unknown: 1 },
-      ),
-    ).toBe('unknown');
-    expect(
-      roleState(
-        { ready: 8, total: 8, gpus: 8, groupsReady: 0, groups: 1 },
-        counts,
-      ),
-    ).toBe('healthy');
-    expect(
-      roleState(
-        { ready: 0, total: 0, gpus: 0, groupsReady: 0, groups: 1 },
-        { ...counts, healthy: 0 },
-      ),
-    ).toBe('empty');
-  });
-
-  it('takes the worst state of several roles', () => {
-    expect(worstState(['healthy', 'starting', 'empty'])).toBe('starting');
-    expect(worstState(['starting', 'degraded'])).toBe('degraded');
-    expect(worstState(['empty', 'empty'])).toBe('empty');
+describe('group verdicts', () => {
+  it('judges the groups itself, as the rank API does, when a response carries none', () => {
+    const response = makeRankHealthResponse({
+      decode: { groups: 2, podsPerGroup: 1, ranksPerPod: 2 },
+      overrides: {
+        'decode/1/1': { state: 'unhealthy', reason: '/health returned 503' },
+      },
+    });
+    const withVerdicts = groupRanks(response)[1].groups.map(g => g.health);
+    const without = groupRanks({
+      ...response,
+      groups: undefined as never,
+    })[1].groups.map(g => g.health);
+    expect(without).toEqual(withVerdicts);
+    expect(without.map(h => h?.state)).toEqual(['healthy', 'degraded']);
   });
 });

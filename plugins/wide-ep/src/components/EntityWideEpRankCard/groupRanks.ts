@@ -1,5 +1,8 @@
 import {
   ROLES,
+  groupHealth,
+  roleState,
+  type DeploymentState,
   type GroupHealth,
   type RankHealth,
   type RankHealthResponse,
@@ -8,17 +11,10 @@ import {
   type RoleSummary,
 } from '@internal/plugin-wide-ep-common';
 
-/**
- * State of a role or a whole deployment (rank-health.md §7): `degraded` as
- * soon as one rank is missing or unhealthy, since expert-parallel
- * collectives need every rank.
- */
-export type DeploymentState =
-  | 'healthy'
-  | 'degraded'
-  | 'starting'
-  | 'unknown'
-  | 'empty';
+// Role, group and deployment state are judged once, in -common (the rank
+// API judges groups with the same function); the card only lays them out.
+export { roleState, worstState } from '@internal/plugin-wide-ep-common';
+export type { DeploymentState } from '@internal/plugin-wide-ep-common';
 
 /** One rank cell of the grid. */
 export interface RankCellView {
@@ -76,35 +72,6 @@ export function rankLabel(rank: RankHealth, nameGroup: boolean): string {
   return `${rank.role}${where} rank ${rank.globalRank}, ${rank.state}${why}`;
 }
 
-/** State of one role from its summary and rank counts. */
-export function roleState(
-  summary: RoleSummary,
-  counts: Record<RankState, number>,
-): DeploymentState {
-  if (summary.total === 0) return 'empty';
-  if (counts.unhealthy > 0) return 'degraded';
-  if (counts.starting > 0) return 'starting';
-  if (counts.unknown > 0) return 'unknown';
-  // Fewer ready than expected with nothing starting: ranks are missing.
-  return summary.ready >= summary.total ? 'healthy' : 'degraded';
-}
-
-const SEVERITY: DeploymentState[] = [
-  'degraded',
-  'starting',
-  'unknown',
-  'healthy',
-  'empty',
-];
-
-/** The worst state of several roles. */
-export function worstState(states: DeploymentState[]): DeploymentState {
-  for (const state of SEVERITY) {
-    if (states.includes(state)) return state;
-  }
-  return 'empty';
-}
-
 /**
  * Groups the flat rank list of a response by role, group and pod, in the
  * order the card draws them: groups ascending, pods by their first rank,
@@ -112,6 +79,9 @@ export function worstState(states: DeploymentState[]): DeploymentState {
  * per group.
  */
 export function groupRanks(response: RankHealthResponse): RoleView[] {
+  // A response without group verdicts (an older backend) gets the same
+  // verdicts the rank API would have sent.
+  const verdicts = response.groups ?? groupHealth(response.ranks);
   return ROLES.map(role => {
     const ranks = response.ranks
       .filter(r => r.role === role)
@@ -130,7 +100,7 @@ export function groupRanks(response: RankHealthResponse): RoleView[] {
       counts[rank.state] = (counts[rank.state] ?? 0) + 1;
       let group = groups[groups.length - 1];
       if (!group || group.index !== rank.group) {
-        const health = response.groups?.find(
+        const health = verdicts.find(
           g => g.role === role && g.group === rank.group,
         );
         group = { index: rank.group, rows: [], ...(health ? { health } : {}) };
