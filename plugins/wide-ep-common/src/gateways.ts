@@ -1,4 +1,4 @@
-import type { Gateway } from './spec';
+import type { Gateway } from './specSchema';
 
 /** Whether a gateway routes to every `targetPorts` entry of an InferencePool. @public */
 export type MultiPortSupport =

@@ -1,5 +1,5 @@
 import { LABELS, POD_ANNOTATIONS } from './constants';
-import type { Role, WideEpSpec } from './spec';
+import type { Role, WideEpSpec } from './specSchema';
 import type { RolePlan } from './topology';
 
 /** The name clients request: the served name, else the model id. @public */

@@ -1,4 +1,4 @@
-import type { Role, WideEpSpec } from './spec';
+import type { Role, WideEpSpec } from './specSchema';
 import { groupPodCount } from './hardware';
 
 /** Names of every object the generator emits, derived from `spec.name`. @public */

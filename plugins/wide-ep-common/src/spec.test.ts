@@ -1,5 +1,7 @@
 import { formatIssues, parseSpec } from './spec';
 import { LWS_H200_SEED } from './seeds';
+import { derivedDnsNames } from './names';
+import { allVariants } from './variants';
 
 describe('parseSpec', () => {
   it('fills defaults for a minimal valid spec', () => {
@@ -95,6 +97,33 @@ describe('parseSpec', () => {
     expect(r.issues[0].message).toMatch(
       /is too long: the .* would have \d+ characters \(limit 63\); shorten name by \d+/,
     );
+  });
+
+  it('accepts the longest name whose longest derived name has exactly 63 characters, and refuses one character more, for every variant', () => {
+    for (const variant of allVariants()) {
+      const probe = parseSpec({ ...variant, name: 'n' });
+      if (!probe.success) throw new Error(JSON.stringify(probe.issues));
+      // Every derived name is the spec name plus a suffix of fixed length.
+      const longestSuffix = Math.max(
+        ...derivedDnsNames(probe.spec).map(d => d.value.length - 1),
+      );
+      const fits = 'n'.repeat(63 - longestSuffix);
+      const atLimit = parseSpec({ ...variant, name: fits });
+      expect([variant.orchestrator, variant.hardware, atLimit.success]).toEqual(
+        [variant.orchestrator, variant.hardware, true],
+      );
+      if (!atLimit.success) continue;
+      expect(
+        Math.max(...derivedDnsNames(atLimit.spec).map(d => d.value.length)),
+      ).toBe(63);
+      const over = parseSpec({ ...variant, name: `${fits}n` });
+      expect(over.success).toBe(false);
+      if (over.success) continue;
+      expect(over.issues[0].path).toBe('name');
+      expect(over.issues[0].message).toMatch(
+        /would have 64 characters \(limit 63\); shorten name by 1\b/,
+      );
+    }
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { PORTS } from './constants';
 import { HARDWARE_PROFILES, groupPodCount } from './hardware';
 import { podHostname } from './names';
-import type { Role, WideEpSpec } from './spec';
+import type { Role, WideEpSpec } from './specSchema';
 
 /**
  * How a pod exposes its ranks: `hybrid` runs one API server per pod

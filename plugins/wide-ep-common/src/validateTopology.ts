@@ -5,7 +5,7 @@ import {
   startupBudgetSeconds,
 } from './hardware';
 import { derivedDnsNames } from './names';
-import type { SpecIssue, WideEpSpec } from './spec';
+import type { SpecIssue, WideEpSpec } from './specSchema';
 
 // DeepSeek-V3/R1: 256 routed experts; EPLB adds 32 redundant ones.
 const EPLB_EXPERTS = 256 + 32;

@@ -1,7 +1,7 @@
 import { ENTITY_ANNOTATIONS } from '../constants';
 import { VERSION_SET } from '../versionSet';
 import { podSelectorString, servedModelName } from '../labels';
-import type { WideEpSpec } from '../spec';
+import type { WideEpSpec } from '../specSchema';
 import type { TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
 

@@ -1,7 +1,7 @@
 import { LABELS, PORTS } from '../constants';
 import { objectNames } from '../names';
 import { gatewayClassName } from '../gateways';
-import type { WideEpSpec } from '../spec';
+import type { WideEpSpec } from '../specSchema';
 import type { KubernetesObject } from '../types';
 import { toYaml } from './yaml';
 

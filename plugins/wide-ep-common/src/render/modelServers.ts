@@ -1,7 +1,7 @@
 import { LABELS } from '../constants';
 import { podLabels, rankAnnotations, workloadLabels } from '../labels';
 import { groveRoleLayout, objectNames } from '../names';
-import type { Role, WideEpSpec } from '../spec';
+import type { Role, WideEpSpec } from '../specSchema';
 import type { RolePlan, TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
 import { startupBudgetSeconds } from '../hardware';

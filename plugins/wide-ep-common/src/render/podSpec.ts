@@ -1,7 +1,7 @@
 import { LABELS, PORTS } from '../constants';
 import { HARDWARE_PROFILES } from '../hardware';
 import { VERSION_SET } from '../versionSet';
-import type { Role, WideEpSpec } from '../spec';
+import type { Role, WideEpSpec } from '../specSchema';
 import type { RolePlan } from '../topology';
 import { objectNames } from '../names';
 import { isFp4Model } from '../validateTopology';

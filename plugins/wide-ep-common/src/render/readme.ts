@@ -2,11 +2,11 @@ import { HARDWARE_PROFILES } from '../hardware';
 import { VERSION_SET } from '../versionSet';
 import { servedModelName } from '../labels';
 import { objectNames } from '../names';
-import type { WideEpSpec } from '../spec';
+import type { WideEpSpec } from '../specSchema';
 import type { TopologyPlan } from '../topology';
 import { GATEWAY_CAPABILITIES, gatewayClassName } from '../gateways';
 import { PORTS } from '../constants';
-import type { Gateway } from '../spec';
+import type { Gateway } from '../specSchema';
 import { mnnvlMode, rdmaRequest } from './podSpec';
 
 /** What each gateway's control plane must have switched on for InferencePools. */

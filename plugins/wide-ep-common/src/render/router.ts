@@ -2,7 +2,7 @@ import { LABELS, PORTS } from '../constants';
 import { VERSION_SET } from '../versionSet';
 import { poolSelector } from '../labels';
 import { objectNames } from '../names';
-import type { Gateway, WideEpSpec } from '../spec';
+import type { Gateway, WideEpSpec } from '../specSchema';
 import type { TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
 import { toYaml } from './yaml';

@@ -2,7 +2,7 @@ import { PORTS } from '../constants';
 import { HARDWARE_PROFILES } from '../hardware';
 import { groveRoleLayout } from '../names';
 import { servedModelName } from '../labels';
-import type { Role, WideEpSpec } from '../spec';
+import type { Role, WideEpSpec } from '../specSchema';
 import type { RolePlan } from '../topology';
 import { isFp4Model } from '../validateTopology';
 import { execLines, Flag, shellQuote } from './shell';
