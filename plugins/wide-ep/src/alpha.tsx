@@ -12,7 +12,7 @@ import {
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { z } from 'zod/v4';
 import { WideEpClient, wideEpApiRef } from './api';
-import { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './components/EntityWideEpRankCard/EntityWideEpRankCard';
+import { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './components/EntityWideEpRankCard/refreshInterval';
 
 /** The wide-EP API client, wired to discovery and fetch. @alpha */
 export const wideEpApi = ApiBlueprint.make({

@@ -13,9 +13,7 @@ import { isWideEpAvailable } from '../../isWideEpAvailable';
 import { useRankHealth } from './useRankHealth';
 import { RankHealthView } from './RankHealthView';
 import { errorMessage, formatTimestamp } from './format';
-
-/** Default time between two rank-health requests. @public */
-export const DEFAULT_RANK_REFRESH_INTERVAL_MS = 10_000;
+import { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './refreshInterval';
 
 /** Props of {@link EntityWideEpRankCard}. @public */
 export interface EntityWideEpRankCardProps {

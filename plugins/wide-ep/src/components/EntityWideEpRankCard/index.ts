@@ -1,5 +1,3 @@
-export {
-  EntityWideEpRankCard,
-  DEFAULT_RANK_REFRESH_INTERVAL_MS,
-} from './EntityWideEpRankCard';
+export { EntityWideEpRankCard } from './EntityWideEpRankCard';
+export { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './refreshInterval';
 export type { EntityWideEpRankCardProps } from './EntityWideEpRankCard';
