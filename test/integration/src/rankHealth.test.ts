@@ -326,6 +326,12 @@ describe('rank health against the real control plane', () => {
     });
   });
 
+  it('answers with Cache-Control: no-store, so no proxy or browser serves old health', async () => {
+    const res = await get();
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('a killed rank is unhealthy with a reason within the freshness window; a 503 and a hang too', async () => {
     const sim = ranks.get(NAMESPACE, WORKER)!;
     expect(sim).toBeDefined();
