@@ -16,6 +16,7 @@ export * from './types';
 export * from './permissions';
 export * from './render';
 export * from './kinds';
+export * from './operatorModel';
 export * from './health';
 export * from './clusters';
 export * from './variants';

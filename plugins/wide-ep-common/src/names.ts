@@ -1,5 +1,6 @@
 import type { Role, WideEpSpec } from './specSchema';
 import { groupPodCount } from './hardware';
+import { groveNames, lwsNames } from './operatorModel';
 
 /** Names of every object the generator emits, derived from `spec.name`. @public */
 export function objectNames(name: string) {
@@ -59,15 +60,27 @@ export function podHostname(options: {
 }): string {
   const { spec, role, podsPerGroup, group, nodeRank } = options;
   if (spec.orchestrator === 'lws') {
-    const lws = objectNames(spec.name).lws(role);
-    return nodeRank === 0 ? `${lws}-${group}` : `${lws}-${group}-${nodeRank}`;
+    return lwsNames.pod(objectNames(spec.name).lws(role), group, nodeRank);
   }
+  // One PodCliqueSet replica; a role's DP groups are clique pods (one pod
+  // per group) or scaling-group replicas (leader pod 0, worker pods 0..).
   const layout = groveRoleLayout(role, podsPerGroup);
-  const pcs = `${spec.name}-0`;
-  if (layout.kind === 'standalone') return `${pcs}-${layout.clique}-${group}`;
+  const place = { pcs: spec.name, replica: 0 };
+  if (layout.kind === 'standalone')
+    return groveNames.hostname(
+      groveNames.clique({ ...place, clique: layout.clique }),
+      group,
+    );
+  const scalingGroup = { name: layout.scalingGroup, replica: group };
   return nodeRank === 0
-    ? `${pcs}-${layout.scalingGroup}-${group}-${layout.leader}-0`
-    : `${pcs}-${layout.scalingGroup}-${group}-${layout.worker}-${nodeRank - 1}`;
+    ? groveNames.hostname(
+        groveNames.clique({ ...place, clique: layout.leader, scalingGroup }),
+        0,
+      )
+    : groveNames.hostname(
+        groveNames.clique({ ...place, clique: layout.worker, scalingGroup }),
+        nodeRank - 1,
+      );
 }
 
 /**
@@ -111,10 +124,16 @@ export function derivedDnsNames(
     } else {
       // Grove pods use generateName "<podclique>-" plus 5 random characters.
       const layout = groveRoleLayout(role, N);
-      const clique =
+      const clique = groveNames.clique(
         layout.kind === 'standalone'
-          ? `${spec.name}-0-${layout.clique}`
-          : `${spec.name}-0-${layout.scalingGroup}-${lastGroup}-${layout.worker}`;
+          ? { pcs: spec.name, replica: 0, clique: layout.clique }
+          : {
+              pcs: spec.name,
+              replica: 0,
+              clique: layout.worker,
+              scalingGroup: { name: layout.scalingGroup, replica: lastGroup },
+            },
+      );
       out.push({ what: `${role} pod name`, value: `${clique}-abcde` });
     }
   }

@@ -20,6 +20,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { GROVE_KEYS, GROVE_MANAGER } from '@internal/plugin-wide-ep-common';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
 import {
   PodRankSimulators,
@@ -306,10 +307,8 @@ export class DemoOperator {
     const desiredNames = new Set(desired.map(p => p.metadata.name));
     const existingPods = allPods.filter(
       p =>
-        p.metadata?.labels?.['app.kubernetes.io/part-of'] ===
-          pcs.metadata.name &&
-        p.metadata?.labels?.['app.kubernetes.io/managed-by'] ===
-          'grove-operator',
+        p.metadata?.labels?.[GROVE_KEYS.partOf] === pcs.metadata.name &&
+        p.metadata?.labels?.[GROVE_KEYS.managedBy] === GROVE_MANAGER,
     );
     for (const p of existingPods) {
       if (
@@ -323,7 +322,7 @@ export class DemoOperator {
     for (const pod of desired) {
       if (
         present.has(pod.metadata.name) ||
-        !cliqueUids.has(pod.metadata.labels?.['grove.io/podclique'] ?? '')
+        !cliqueUids.has(pod.metadata.labels?.[GROVE_KEYS.podClique] ?? '')
       )
         continue;
       if (await this.create(pod)) created++;

@@ -7,6 +7,11 @@
  * `kai-scheduler` profile stands in for KAI) and run by kwok.
  */
 import {
+  GROVE_KEYS,
+  GROVE_MANAGER,
+  groveNames,
+} from '@internal/plugin-wide-ep-common';
+import {
   OperatorPod,
   grovePods,
 } from '@internal/plugin-wide-ep-common/testUtils';
@@ -84,11 +89,11 @@ export function groveChildren(pcs: AnyObject): GroveChild[] {
   const cliques: AnyObject[] = pcs.spec.template.cliques ?? [];
   const groups: AnyObject[] = pcs.spec.template.podCliqueScalingGroups ?? [];
   const mnnvlGroup: string | undefined =
-    pcs.metadata.annotations?.['grove.io/mnnvl-group'];
+    pcs.metadata.annotations?.[GROVE_KEYS.mnnvlGroup];
   const meta = simulatedMeta(pcs);
   const base = {
-    'app.kubernetes.io/managed-by': 'grove-operator',
-    'app.kubernetes.io/part-of': name,
+    [GROVE_KEYS.managedBy]: GROVE_MANAGER,
+    [GROVE_KEYS.partOf]: name,
     ...meta.labels,
   };
   const out: GroveChild[] = [];
@@ -117,26 +122,31 @@ export function groveChildren(pcs: AnyObject): GroveChild[] {
   for (let r = 0; r < (pcs.spec.replicas ?? 1); r++) {
     const replicaLabels = {
       ...base,
-      'grove.io/podcliqueset-replica-index': String(r),
+      [GROVE_KEYS.pcsReplicaIndex]: String(r),
     };
     for (const clique of cliques) {
       const sg = groups.find(g => g.cliqueNames.includes(clique.name));
       for (let s = 0; s < (sg ? sg.replicas ?? 1 : 1); s++) {
-        const sgFqn = sg ? `${name}-${r}-${sg.name}` : undefined;
+        const sgFqn = sg
+          ? groveNames.scalingGroup(name, r, sg.name)
+          : undefined;
         child(
           PCLQ,
           'PodClique',
-          sg ? `${sgFqn}-${s}-${clique.name}` : `${name}-${r}-${clique.name}`,
+          groveNames.clique({
+            pcs: name,
+            replica: r,
+            clique: clique.name,
+            ...(sg ? { scalingGroup: { name: sg.name, replica: s } } : {}),
+          }),
           {
             ...replicaLabels,
             ...(clique.labels ?? {}),
-            'app.kubernetes.io/component': sg
-              ? 'pcsg-podclique'
-              : 'pcs-podclique',
+            [GROVE_KEYS.component]: sg ? 'pcsg-podclique' : 'pcs-podclique',
             ...(sg
               ? {
-                  'grove.io/podcliquescalinggroup': sgFqn!,
-                  'grove.io/podcliquescalinggroup-replica-index': String(s),
+                  [GROVE_KEYS.scalingGroup]: sgFqn!,
+                  [GROVE_KEYS.scalingGroupReplicaIndex]: String(s),
                 }
               : {}),
           },
@@ -148,10 +158,10 @@ export function groveChildren(pcs: AnyObject): GroveChild[] {
       child(
         PCSG,
         'PodCliqueScalingGroup',
-        `${name}-${r}-${sg.name}`,
+        groveNames.scalingGroup(name, r, sg.name),
         {
           ...replicaLabels,
-          'app.kubernetes.io/component': 'pcs-podcliquescalinggroup',
+          [GROVE_KEYS.component]: 'pcs-podcliquescalinggroup',
         },
         {
           cliqueNames: sg.cliqueNames,
@@ -161,15 +171,15 @@ export function groveChildren(pcs: AnyObject): GroveChild[] {
       );
     }
     if (mnnvlGroup) {
-      const cdName = `${name}-${r}-${mnnvlGroup}`;
+      const cdName = `${groveNames.replica(name, r)}-${mnnvlGroup}`;
       child(
         CD,
         'ComputeDomain',
         cdName,
         {
           ...replicaLabels,
-          'app.kubernetes.io/component': 'pcs-computedomain',
-          'grove.io/mnnvl-group': mnnvlGroup,
+          [GROVE_KEYS.component]: 'pcs-computedomain',
+          [GROVE_KEYS.mnnvlGroup]: mnnvlGroup,
         },
         { numNodes: 0, channel: { resourceClaimTemplate: { name: cdName } } },
       );
@@ -188,7 +198,7 @@ export function grovePodsFor(
 ): OperatorPod[] {
   const meta = simulatedMeta(pcs);
   return grovePods(pcs as never).map(pod => {
-    const clique = pod.metadata.labels?.['grove.io/podclique'] ?? '';
+    const clique = pod.metadata.labels?.[GROVE_KEYS.podClique] ?? '';
     const uid = cliqueUids.get(clique);
     return {
       ...pod,
@@ -247,14 +257,14 @@ export function groveStatuses(
   const replicas: number = pcs.spec.replicas ?? 1;
   let availableReplicas = 0;
   for (let r = 0; r < replicas; r++) {
-    if (allReady(by('grove.io/podcliqueset-replica-index', String(r))))
+    if (allReady(by(GROVE_KEYS.pcsReplicaIndex, String(r))))
       availableReplicas++;
   }
   const statuses = new Map<string, AnyObject>();
   for (const { gvr, body } of children) {
     const name: string = body.metadata.name;
     if (gvr === PCLQ) {
-      const members = by('grove.io/podclique', name);
+      const members = by(GROVE_KEYS.podClique, name);
       statuses.set(name, {
         replicas: members.length,
         readyReplicas: members.filter(p => p.ready).length,
@@ -265,8 +275,8 @@ export function groveStatuses(
       });
     } else if (gvr === PCSG) {
       const byReplica = new Map<string, PodState[]>();
-      for (const p of by('grove.io/podcliquescalinggroup', name)) {
-        const s = p.labels['grove.io/podcliquescalinggroup-replica-index'];
+      for (const p of by(GROVE_KEYS.scalingGroup, name)) {
+        const s = p.labels[GROVE_KEYS.scalingGroupReplicaIndex];
         byReplica.set(s, [...(byReplica.get(s) ?? []), p]);
       }
       const groups = [...byReplica.values()];

@@ -11,7 +11,11 @@
  */
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { loadClientNode } from '@internal/plugin-wide-ep-node';
-import { podRankLayout } from '@internal/plugin-wide-ep-common';
+import {
+  GROVE_KEYS,
+  LWS_KEYS,
+  podRankLayout,
+} from '@internal/plugin-wide-ep-common';
 import type { OperatorPod } from '@internal/plugin-wide-ep-common/testUtils';
 import { rankSimulatorOptionsFor } from './playOperators';
 import { RankSimulator, startRankSimulator } from './startRankSimulator';
@@ -190,13 +194,13 @@ export async function simulatePodRanks(
       [...running].map(([key, r]) => {
         const [namespace, pod] = key.split('/');
         const labels = r.pod.metadata?.labels ?? {};
-        const lws = labels['leaderworkerset.sigs.k8s.io/name'];
+        const lws = labels[LWS_KEYS.name];
         return {
           namespace,
           pod,
           workload: lws
             ? `LeaderWorkerSet/${lws}`
-            : `PodClique/${labels['grove.io/podclique']}`,
+            : `PodClique/${labels[GROVE_KEYS.podClique]}`,
           phase: r.pod.status?.phase ?? 'Unknown',
           ready: !!r.pod.status?.conditions?.some(
             c => c.type === 'Ready' && c.status === 'True',

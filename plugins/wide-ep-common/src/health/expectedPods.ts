@@ -6,7 +6,7 @@ import type {
   HealthPodCliqueSet,
   HealthPodSpec,
 } from './kubeTypes';
-import { GROVE_KEYS, LWS_KEYS } from './operatorKeys';
+import { GROVE_KEYS, LWS_KEYS, groveNames, lwsNames } from '../operatorModel';
 import { PodRankLayout, podRankLayout, vllmContainer } from './podRankLayout';
 
 /** A pod a workload object should have, whether or not it exists yet. @public */
@@ -88,7 +88,7 @@ function lwsPods(lws: HealthLeaderWorkerSet): SyntheticPod[] {
         w === 0 && template.leaderTemplate
           ? template.leaderTemplate
           : template.workerTemplate;
-      const hostname = w === 0 ? `${name}-${g}` : `${name}-${g}-${w}`;
+      const hostname = lwsNames.pod(name, g, w);
       out.push({
         owner: `LeaderWorkerSet/${name}`,
         ownerCreatedAt: lws.metadata?.creationTimestamp,
@@ -128,7 +128,7 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
     extraLabels: Record<string, string>,
     envNumPods?: number,
   ) => {
-    const hostname = `${fqn}-${podIndex}`;
+    const hostname = groveNames.hostname(fqn, podIndex);
     const spec = clique.spec?.podSpec;
     out.push({
       owner: `PodCliqueSet/${name}`,
@@ -177,9 +177,14 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
           i < cliqueReplicas && out.length < MAX_EXPECTED_PODS;
           i++
         ) {
-          push(clique, `${name}-${r}-${clique.name}`, i, {
-            [GROVE_KEYS.pcsReplicaIndex]: String(r),
-          });
+          push(
+            clique,
+            groveNames.clique({ pcs: name, replica: r, clique: clique.name }),
+            i,
+            {
+              [GROVE_KEYS.pcsReplicaIndex]: String(r),
+            },
+          );
         }
         continue;
       }
@@ -194,11 +199,20 @@ function pcsPods(pcs: HealthPodCliqueSet): SyntheticPod[] {
         ) {
           push(
             clique,
-            `${name}-${r}-${sg.name}-${g}-${clique.name}`,
+            groveNames.clique({
+              pcs: name,
+              replica: r,
+              clique: clique.name,
+              scalingGroup: { name: sg.name, replica: g },
+            }),
             i,
             {
               [GROVE_KEYS.pcsReplicaIndex]: String(r),
-              [GROVE_KEYS.scalingGroup]: `${name}-${r}-${sg.name}`,
+              [GROVE_KEYS.scalingGroup]: groveNames.scalingGroup(
+                name,
+                r,
+                sg.name,
+              ),
               [GROVE_KEYS.scalingGroupReplicaIndex]: String(g),
             },
             numPods,

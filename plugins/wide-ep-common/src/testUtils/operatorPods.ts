@@ -7,6 +7,13 @@
  */
 import type { KubernetesObject } from '../types';
 import type { HealthPod } from '../health/kubeTypes';
+import {
+  GROVE_KEYS,
+  GROVE_MANAGER,
+  groveNames,
+  LWS_KEYS,
+  lwsNames,
+} from '../operatorModel';
 
 /** A pod manifest as an operator would create it, plus the status a kubelet would report. */
 export interface OperatorPod extends HealthPod {
@@ -55,9 +62,9 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
   const revision = fakeHash(`${name}/revision`);
   const pods: OperatorPod[] = [];
   for (let g = 0; g < (o.spec.replicas ?? 1); g++) {
-    const leader = `${name}-${g}`;
+    const leader = lwsNames.pod(name, g, 0);
     for (let w = 0; w < size; w++) {
-      const podName = w === 0 ? leader : `${leader}-${w}`;
+      const podName = lwsNames.pod(name, g, w);
       const statefulSet = w === 0 ? name : leader;
       const ssIndex = w === 0 ? g : w;
       pods.push({
@@ -68,14 +75,11 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
           namespace: ns,
           labels: {
             ...template.metadata.labels,
-            'leaderworkerset.sigs.k8s.io/name': name,
-            'leaderworkerset.sigs.k8s.io/group-index': String(g),
-            'leaderworkerset.sigs.k8s.io/worker-index': String(w),
-            'leaderworkerset.sigs.k8s.io/group-key': fakeHash(
-              `${ns}/${leader}`,
-              40,
-            ),
-            'leaderworkerset.sigs.k8s.io/template-revision-hash': revision,
+            [LWS_KEYS.name]: name,
+            [LWS_KEYS.groupIndex]: String(g),
+            [LWS_KEYS.workerIndex]: String(w),
+            [LWS_KEYS.groupKey]: fakeHash(`${ns}/${leader}`, 40),
+            [LWS_KEYS.templateRevisionHash]: revision,
             'apps.kubernetes.io/pod-index': String(ssIndex),
             'statefulset.kubernetes.io/pod-name': podName,
             'controller-revision-hash': `${statefulSet}-${fakeHash(
@@ -84,10 +88,8 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
           },
           annotations: {
             ...template.metadata.annotations,
-            'leaderworkerset.sigs.k8s.io/size': String(size),
-            ...(w > 0
-              ? { 'leaderworkerset.sigs.k8s.io/leader-name': leader }
-              : {}),
+            [LWS_KEYS.size]: String(size),
+            ...(w > 0 ? { [LWS_KEYS.leaderName]: leader } : {}),
           },
         },
         // LWS puts its env first so scripts can use $(LWS_…) (rank-health.md §2.2).
@@ -95,9 +97,12 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
           ...withEnv(
             template.spec,
             [
-              { name: 'LWS_LEADER_ADDRESS', value: `${leader}.${name}.${ns}` },
-              { name: 'LWS_GROUP_SIZE', value: String(size) },
-              { name: 'LWS_WORKER_INDEX', value: String(w) },
+              {
+                name: LWS_KEYS.envLeaderAddress,
+                value: lwsNames.leaderAddress(name, g, ns),
+              },
+              { name: LWS_KEYS.envGroupSize, value: String(size) },
+              { name: LWS_KEYS.envWorkerIndex, value: String(w) },
             ],
             true,
           ),
@@ -119,7 +124,7 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
   const groups: AnyObject[] = o.spec.template.podCliqueScalingGroups ?? [];
   const pods: OperatorPod[] = [];
   for (let r = 0; r < (o.spec.replicas ?? 1); r++) {
-    const headless = `${name}-${r}`;
+    const headless = groveNames.replica(name, r);
     for (const clique of cliques) {
       const sg = groups.find(g => g.cliqueNames.includes(clique.name));
       const sgReplicas = sg ? sg.replicas ?? 1 : 1;
@@ -129,42 +134,41 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
             .reduce((a: number, b: number) => a + b, 0)
         : undefined;
       for (let s = 0; s < sgReplicas; s++) {
-        const sgFqn = sg ? `${name}-${r}-${sg.name}` : undefined;
-        const fqn = sg
-          ? `${sgFqn}-${s}-${clique.name}`
-          : `${name}-${r}-${clique.name}`;
+        const sgFqn = sg
+          ? groveNames.scalingGroup(name, r, sg.name)
+          : undefined;
+        const fqn = groveNames.clique({
+          pcs: name,
+          replica: r,
+          clique: clique.name,
+          ...(sg ? { scalingGroup: { name: sg.name, replica: s } } : {}),
+        });
+        const labelRef = (key: string) => ({
+          fieldRef: { fieldPath: `metadata.labels['${key}']` },
+        });
         for (let i = 0; i < clique.spec.replicas; i++) {
-          const hostname = `${fqn}-${i}`;
+          const hostname = groveNames.hostname(fqn, i);
           const env: Env[] = [
-            { name: 'GROVE_PCS_NAME', value: name },
-            { name: 'GROVE_PCS_INDEX', value: String(r) },
-            { name: 'GROVE_PCLQ_NAME', value: fqn },
+            { name: GROVE_KEYS.envPcsName, value: name },
+            { name: GROVE_KEYS.envPcsIndex, value: String(r) },
+            { name: GROVE_KEYS.envPclqName, value: fqn },
             {
-              name: 'GROVE_HEADLESS_SERVICE',
-              value: `${headless}.${ns}.svc.cluster.local`,
+              name: GROVE_KEYS.envHeadlessService,
+              value: groveNames.headlessService(name, r, ns),
             },
             {
-              name: 'GROVE_PCLQ_POD_INDEX',
-              valueFrom: {
-                fieldRef: {
-                  fieldPath: "metadata.labels['grove.io/podclique-pod-index']",
-                },
-              },
+              name: GROVE_KEYS.envPclqPodIndex,
+              valueFrom: labelRef(GROVE_KEYS.podIndex),
             },
             ...(sg
               ? [
-                  { name: 'GROVE_PCSG_NAME', value: sgFqn },
+                  { name: GROVE_KEYS.envPcsgName, value: sgFqn },
                   {
-                    name: 'GROVE_PCSG_INDEX',
-                    valueFrom: {
-                      fieldRef: {
-                        fieldPath:
-                          "metadata.labels['grove.io/podcliquescalinggroup-replica-index']",
-                      },
-                    },
+                    name: GROVE_KEYS.envPcsgIndex,
+                    valueFrom: labelRef(GROVE_KEYS.scalingGroupReplicaIndex),
                   },
                   {
-                    name: 'GROVE_PCSG_TEMPLATE_NUM_PODS',
+                    name: GROVE_KEYS.envPcsgTemplateNumPods,
                     value: String(numPods),
                   },
                 ]
@@ -179,21 +183,19 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
               namespace: ns,
               labels: {
                 ...clique.labels,
-                'app.kubernetes.io/managed-by': 'grove-operator',
-                'app.kubernetes.io/part-of': name,
+                [GROVE_KEYS.managedBy]: GROVE_MANAGER,
+                [GROVE_KEYS.partOf]: name,
                 'app.kubernetes.io/name': fqn,
-                'app.kubernetes.io/component': sg
-                  ? 'pcsg-podclique'
-                  : 'pcs-podclique',
-                'grove.io/podclique': fqn,
-                'grove.io/podcliqueset-replica-index': String(r),
-                'grove.io/podgang': sg && s > 0 ? `${sgFqn}-${s}` : headless,
-                'grove.io/podclique-pod-index': String(i),
-                'grove.io/pod-template-hash': fakeHash(`${fqn}/template`),
+                [GROVE_KEYS.component]: sg ? 'pcsg-podclique' : 'pcs-podclique',
+                [GROVE_KEYS.podClique]: fqn,
+                [GROVE_KEYS.pcsReplicaIndex]: String(r),
+                [GROVE_KEYS.podGang]: sg && s > 0 ? `${sgFqn}-${s}` : headless,
+                [GROVE_KEYS.podIndex]: String(i),
+                [GROVE_KEYS.podTemplateHash]: fakeHash(`${fqn}/template`),
                 ...(sg
                   ? {
-                      'grove.io/podcliquescalinggroup': sgFqn!,
-                      'grove.io/podcliquescalinggroup-replica-index': String(s),
+                      [GROVE_KEYS.scalingGroup]: sgFqn!,
+                      [GROVE_KEYS.scalingGroupReplicaIndex]: String(s),
                     }
                   : {}),
               },

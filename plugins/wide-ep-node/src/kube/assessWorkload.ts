@@ -6,6 +6,8 @@ import {
   HealthPodCliqueSet,
   KINDS,
   PodVerdict,
+  groveNames,
+  lwsNames,
   podStatusVerdict,
   workloadConditions,
 } from '@internal/plugin-wide-ep-common';
@@ -45,9 +47,10 @@ export const READINESS_KINDS: readonly string[] = KINDS.filter(
   k => k.workload,
 ).map(k => k.kind);
 
-const POD_LABEL_BY_KIND: Record<string, string> = {
-  LeaderWorkerSet: 'leaderworkerset.sigs.k8s.io/name',
-  PodCliqueSet: 'app.kubernetes.io/part-of',
+// The operator model in -common says how each operator labels its pods.
+const POD_SELECTOR_BY_KIND: Record<string, (name: string) => string> = {
+  LeaderWorkerSet: lwsNames.podSelector,
+  PodCliqueSet: groveNames.podSelector,
 };
 
 interface WorkloadShape extends KubernetesObject {
@@ -73,9 +76,9 @@ export function podSelectorFor(
   ref: Pick<ObjectRef, 'kind' | 'name'>,
   object?: KubernetesObject,
 ): string | undefined {
-  const label = POD_LABEL_BY_KIND[ref.kind];
-  if (label) {
-    return `${label}=${ref.name}`;
+  const selector = POD_SELECTOR_BY_KIND[ref.kind];
+  if (selector) {
+    return selector(ref.name);
   }
   const matchLabels = (object as WorkloadShape | undefined)?.spec?.selector
     ?.matchLabels;
