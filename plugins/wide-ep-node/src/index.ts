@@ -3,6 +3,7 @@
  * module: cluster config, server-side apply, readiness, preflight.
  * @packageDocumentation
  */
+export * from './clock';
 export * from './kube';
 export * from './clusters';
 export * from './catalog';

@@ -1,12 +1,12 @@
 import {
   KubeClient,
-  WaitClock,
   WorkloadReadiness,
   applyManifests,
   assertApplySucceeded,
   loadClientNode,
   waitForReady,
 } from '@internal/plugin-wide-ep-node';
+import { ManualClock } from '@internal/plugin-wide-ep-node/testUtils';
 import type { KubeConfig, V1PodStatus } from '@kubernetes/client-node';
 import { connect, createNamespace, leaderWorkerSet } from './testCluster';
 
@@ -21,19 +21,9 @@ beforeAll(async () => {
  * Virtual time: delay() advances the clock and runs a hook instead of
  * sleeping, so the test controls what the cluster looks like at each poll.
  */
-function virtualClock(
-  onDelay: (call: number) => Promise<void> = async () => {},
-) {
-  let now = 0;
-  let calls = 0;
-  const clock: WaitClock = {
-    now: () => now,
-    delay: async ms => {
-      now += ms;
-      await onDelay(++calls);
-    },
-  };
-  return { clock, delays: () => calls };
+function virtualClock(onDelay?: (call: number) => Promise<void>) {
+  const clock = new ManualClock({ start: 0, autoAdvance: true, onDelay });
+  return { clock, delays: () => clock.delays.length };
 }
 
 /** A LeaderWorkerSet with a leader and a worker pod, as its controller would create them. */

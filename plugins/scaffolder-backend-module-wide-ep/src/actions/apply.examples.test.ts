@@ -1,7 +1,10 @@
-import type { WaitClock } from '@internal/plugin-wide-ep-node';
 import { actionContext } from '../__testUtils__/context';
 import { exampleInput } from '../__testUtils__/exampleInput';
-import { FakeKubeClient, fakeClusters } from '../__testUtils__/fakeKubeClient';
+import {
+  FakeKubeClient,
+  ManualClock,
+} from '@internal/plugin-wide-ep-node/testUtils';
+import { fakeClusters } from '../__testUtils__/clusters';
 import { fakePermissions } from '../__testUtils__/permissions';
 import { createWideEpApplyAction } from './apply';
 import { applyExamples } from './apply.examples';
@@ -25,14 +28,14 @@ describe('wide-ep:apply examples', () => {
     async (_d, example) => {
       const { action: id, input } = exampleInput(example.example);
       expect(id).toBe('wide-ep:apply');
-      const client = new FakeKubeClient('gpu-east', {
+      const client = new FakeKubeClient({
+        clusterName: 'gpu-east',
         controller: readyController,
       });
-      const clock: WaitClock = { now: () => 0, delay: async () => {} };
       const action = createWideEpApplyAction({
         clusters: fakeClusters({ 'gpu-east': client }),
         permissions: fakePermissions('ALLOW'),
-        clock,
+        clock: new ManualClock({ autoAdvance: true }),
       });
       const { ctx, outputs } = actionContext(input);
       await action.handler(ctx);

@@ -4,13 +4,14 @@ import {
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
-import { WaitClock } from '@internal/plugin-wide-ep-node';
+import type { Clock } from '@internal/plugin-wide-ep-node';
 import { actionContext } from '../__testUtils__/context';
 import {
   FakeKubeClient,
+  ManualClock,
   apiException,
-  fakeClusters,
-} from '../__testUtils__/fakeKubeClient';
+} from '@internal/plugin-wide-ep-node/testUtils';
+import { fakeClusters } from '../__testUtils__/clusters';
 import { fakePermissions } from '../__testUtils__/permissions';
 import {
   GROVE_GB200_SEED,
@@ -80,10 +81,11 @@ function setup(
   options: {
     client?: FakeKubeClient;
     permission?: 'ALLOW' | 'DENY';
-    clock?: WaitClock;
+    clock?: Clock;
   } = {},
 ) {
-  const client = options.client ?? new FakeKubeClient('gpu-east');
+  const client =
+    options.client ?? new FakeKubeClient({ clusterName: 'gpu-east' });
   const clusters = fakeClusters({ 'gpu-east': client });
   const permissions = fakePermissions(options.permission ?? 'ALLOW');
   const { auditor, events } = recordingAuditor();
@@ -179,7 +181,8 @@ describe('wide-ep:apply', () => {
     expect(auditEvents).toHaveLength(1);
 
     const failing = setup({
-      client: new FakeKubeClient('gpu-east', {
+      client: new FakeKubeClient({
+        clusterName: 'gpu-east',
         fail: call =>
           call.op === 'apply' && call.kind === 'HTTPRoute'
             ? apiException(422, { message: 'bad route' })
@@ -283,12 +286,13 @@ describe('wide-ep:apply', () => {
     expect(client.applied).toHaveLength(12);
     expect(client.applied.every(c => c.dryRun === true)).toBe(true);
     expect(
-      client.has({
+      client.stored({
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
         kind: 'LeaderWorkerSet',
         namespace: 'llm-d-wide-ep',
         name: 'wide-ep-decode',
       }),
-    ).toBe(false);
+    ).toBeUndefined();
     expect(checkpoint).not.toHaveBeenCalled();
     expect(outputs().mode).toBe('server-dry-run');
     expect(outputs().waited).toBe(false);
@@ -307,7 +311,8 @@ describe('wide-ep:apply', () => {
   });
 
   it('degrades to render-only with a warning when the cluster is unreachable in a scaffolder dry run', async () => {
-    const client = new FakeKubeClient('gpu-east', {
+    const client = new FakeKubeClient({
+      clusterName: 'gpu-east',
       fail: () =>
         new ServiceUnavailableError(
           'cluster "gpu-east" could not be reached (ECONNREFUSED) while trying to get ServiceAccount llm-d-wide-ep/wide-ep',
@@ -416,7 +421,8 @@ describe('wide-ep:apply', () => {
   ])(
     'maps an HTTP %s from the API server to %s naming the object',
     async (code, name, status, message) => {
-      const client = new FakeKubeClient('gpu-east', {
+      const client = new FakeKubeClient({
+        clusterName: 'gpu-east',
         fail: call =>
           call.op === 'apply' && call.name === 'wide-ep-decode'
             ? apiException(code, status)
@@ -442,7 +448,8 @@ describe('wide-ep:apply', () => {
 
   it('reports a kind the cluster does not serve as a missing CRD', async () => {
     const { NotFoundError } = jest.requireActual('@backstage/errors');
-    const client = new FakeKubeClient('gpu-east', {
+    const client = new FakeKubeClient({
+      clusterName: 'gpu-east',
       fail: call =>
         call.kind === 'DestinationRule'
           ? new NotFoundError(
@@ -462,7 +469,8 @@ describe('wide-ep:apply', () => {
   });
 
   it('with cleanupOnFailure, deletes what this task created, newest first, when a later stage fails', async () => {
-    const client = new FakeKubeClient('gpu-east', {
+    const client = new FakeKubeClient({
+      clusterName: 'gpu-east',
       objects: [
         {
           apiVersion: 'v1',
@@ -508,11 +516,14 @@ describe('wide-ep:apply', () => {
   });
 
   it('waits for readiness, streaming phase lines, and outputs the final state', async () => {
-    const client = new FakeKubeClient('gpu-east', {
+    const client = new FakeKubeClient({
+      clusterName: 'gpu-east',
       controller: readyController,
     });
-    const clock: WaitClock = { now: () => 0, delay: async () => {} };
-    const { action } = setup({ client, clock });
+    const { action } = setup({
+      client,
+      clock: new ManualClock({ autoAdvance: true }),
+    });
     const { ctx, logs, outputs } = actionContext({
       ...GROVE_GB200_SEED,
       cluster: 'gpu-east',
@@ -550,30 +561,25 @@ describe('wide-ep:apply', () => {
 
   it('stops waiting when the task is cancelled', async () => {
     const controller = new AbortController();
-    let polls = 0;
-    const clock: WaitClock = {
-      now: () => 0,
-      delay: async (_ms, signal) => {
-        if (++polls === 2) controller.abort(new Error('task cancelled'));
-        signal?.throwIfAborted();
+    const clock = new ManualClock({
+      autoAdvance: true,
+      onDelay: call => {
+        if (call === 2) controller.abort(new Error('task cancelled'));
       },
-    };
+    });
     const { action } = setup({ clock });
     const { ctx } = actionContext(
       { ...INPUT, wait: true },
       { signal: controller.signal },
     );
     await expect(action.handler(ctx)).rejects.toThrow('task cancelled');
-    expect(polls).toBe(2);
+    expect(clock.delays).toHaveLength(2);
   });
 
   it('fails with a timeout naming what is not ready', async () => {
-    let now = 0;
-    const clock: WaitClock = {
-      now: () => now,
-      delay: async ms => void (now += ms),
-    };
-    const { action } = setup({ clock });
+    const { action } = setup({
+      clock: new ManualClock({ autoAdvance: true }),
+    });
     const { ctx, outputs } = actionContext({
       ...INPUT,
       wait: true,

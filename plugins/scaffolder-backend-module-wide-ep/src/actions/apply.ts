@@ -6,9 +6,9 @@ import { InputError, NotAllowedError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { renderDeployment } from '@internal/plugin-wide-ep-common';
 import {
+  Clock,
   ObjectRef,
   WIDE_EP_FIELD_MANAGER,
-  WaitClock,
   WorkloadReadiness,
   groupIntoApplyStages,
   waitForReady,
@@ -31,7 +31,7 @@ export interface WideEpApplyActionOptions {
   /** Readiness poll interval. Default 5 s. */
   waitIntervalMs?: number;
   /** Time source for the readiness wait, for tests. */
-  clock?: WaitClock;
+  clock?: Clock;
 }
 
 export type { AppliedObject } from './applyInStages';

@@ -1,11 +1,8 @@
 import { parseSpec, renderDeployment } from '@internal/plugin-wide-ep-common';
 import { actionContext } from '../__testUtils__/context';
 import { exampleInput } from '../__testUtils__/exampleInput';
-import {
-  FakeKubeClient,
-  clusterFor,
-  fakeClusters,
-} from '../__testUtils__/fakeKubeClient';
+import { FakeKubeClient } from '@internal/plugin-wide-ep-node/testUtils';
+import { clusterFor, fakeClusters } from '../__testUtils__/clusters';
 import { fakePermissions } from '../__testUtils__/permissions';
 import { preflightRequirements } from '@internal/plugin-wide-ep-node';
 import { createWideEpPreflightAction } from './preflight';
@@ -37,7 +34,8 @@ describe('wide-ep:preflight examples', () => {
       if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
       const requirements = preflightRequirements(renderDeployment(parsed.spec));
       // A cluster with everything the example needs, RDMA included.
-      const client = new FakeKubeClient('gpu-east', {
+      const client = new FakeKubeClient({
+        clusterName: 'gpu-east',
         objects: clusterFor({
           crds: requirements.crds.map(c => c.name),
           gatewayClass: requirements.gatewayClassName,

@@ -5,11 +5,8 @@ import {
   WideEpSpecInput,
 } from '@internal/plugin-wide-ep-common';
 import { actionContext } from '../__testUtils__/context';
-import {
-  FakeKubeClient,
-  clusterFor,
-  fakeClusters,
-} from '../__testUtils__/fakeKubeClient';
+import { FakeKubeClient } from '@internal/plugin-wide-ep-node/testUtils';
+import { clusterFor, fakeClusters } from '../__testUtils__/clusters';
 import { fakePermissions } from '../__testUtils__/permissions';
 import { GROVE_GB200_SEED } from '@internal/plugin-wide-ep-common';
 import { preflightRequirements } from '@internal/plugin-wide-ep-node';
@@ -25,7 +22,8 @@ function readyCluster(overrides: { nodes?: number; secret?: boolean } = {}) {
   const parsed = parseSpec(SPEC);
   if (!parsed.success) throw new Error('bad spec');
   const requirements = preflightRequirements(renderDeployment(parsed.spec));
-  return new FakeKubeClient('gpu-east', {
+  return new FakeKubeClient({
+    clusterName: 'gpu-east',
     objects: clusterFor({
       crds: requirements.crds.map(c => c.name),
       gatewayClass: 'kgateway',
@@ -151,7 +149,8 @@ describe('wide-ep:preflight', () => {
 
   it('is skipped with a warning in a dry run when the cluster is unreachable or the user is not allowed', async () => {
     // What the real client throws when the API server refuses connections.
-    const unreachable = new FakeKubeClient('gpu-east', {
+    const unreachable = new FakeKubeClient({
+      clusterName: 'gpu-east',
       fail: () =>
         new ServiceUnavailableError(
           'cluster "gpu-east" could not be reached (ECONNREFUSED) while trying to get CustomResourceDefinition',

@@ -12,7 +12,7 @@ import {
   wideEpDeploymentDeletePermission,
 } from '@internal/plugin-wide-ep-common';
 import {
-  WaitClock,
+  Clock,
   formatTearDownResult,
   removeDirectoryEntity,
   tearDownDeployment,
@@ -37,7 +37,7 @@ export interface WideEpTeardownActionOptions {
   entitiesDirectory?: string;
   /** Poll interval of the wait for pods to go. Default 2 s. */
   waitIntervalMs?: number;
-  clock?: WaitClock;
+  clock?: Clock;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   wideEpDeploymentApplyPermission,
 } from '@internal/plugin-wide-ep-common';
 import {
-  WaitClock,
+  Clock,
   formatTearDownResult,
   groupIntoApplyStages,
   objectRefOf,
@@ -46,7 +46,7 @@ export interface WideEpUpdateActionOptions {
   /** Where apply-only rollouts registered their entity; it is rewritten there. */
   entitiesDirectory?: string;
   waitIntervalMs?: number;
-  clock?: WaitClock;
+  clock?: Clock;
 }
 
 // Every spec field, optional, and object fields partial: an update names

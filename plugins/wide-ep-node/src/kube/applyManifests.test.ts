@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { FakeKubeClient } from './__fixtures__/FakeKubeClient';
+import { FakeKubeClient } from '../testUtils';
 import {
   ApplyResult,
   applyManifests,
@@ -69,9 +69,7 @@ describe('applyManifests', () => {
       ],
       dryRun: false,
     });
-    expect(
-      client.calls.filter(c => c.op === 'apply').map(c => c.ref!.kind),
-    ).toEqual([
+    expect(client.applied.map(c => c.kind)).toEqual([
       'Namespace',
       'ConfigMap',
       'ServiceAccount',
@@ -99,9 +97,7 @@ describe('applyManifests', () => {
       'workloads',
     ]);
     expect(
-      client.calls
-        .filter(c => c.op === 'apply')
-        .every(c => c.options?.dryRun === false && c.options.force === false),
+      client.applied.every(c => c.dryRun === false && c.force === false),
     ).toBe(true);
   });
 
@@ -139,11 +135,7 @@ describe('applyManifests', () => {
       'ServiceAccount/vllm:created',
     ]);
     expect(results.every(r => r.dryRun)).toBe(true);
-    expect(
-      client.calls
-        .filter(c => c.op === 'apply')
-        .every(c => c.options?.dryRun === true),
-    ).toBe(true);
+    expect(client.applied.every(c => c.dryRun === true)).toBe(true);
     expect(
       client.stored({
         apiVersion: 'v1',
@@ -169,10 +161,7 @@ describe('applyManifests', () => {
       dryRun: false,
       force: true,
     });
-    expect(client.calls.find(c => c.op === 'apply')?.options).toEqual({
-      dryRun: false,
-      force: true,
-    });
+    expect(client.applied[0]).toMatchObject({ dryRun: false, force: true });
   });
 
   it('finishes the failing stage, skips later stages and reports every object', async () => {
@@ -180,11 +169,10 @@ describe('applyManifests', () => {
     const conflict = new ConflictError(
       'LeaderWorkerSet llm/decode: apply conflicts',
     );
-    client.fail = (op, target) =>
-      op === 'apply' &&
-      'name' in target &&
-      target.name === 'decode' &&
-      target.kind === 'LeaderWorkerSet'
+    client.fail = call =>
+      call.op === 'apply' &&
+      call.name === 'decode' &&
+      call.kind === 'LeaderWorkerSet'
         ? conflict
         : undefined;
     const seen: string[] = [];
@@ -202,9 +190,11 @@ describe('applyManifests', () => {
       'HTTPRoute/route:skipped',
     ]);
     expect(results[1].error).toBe(conflict);
-    expect(
-      client.calls.filter(c => c.op === 'apply').map(c => c.ref!.kind),
-    ).toEqual(['ConfigMap', 'LeaderWorkerSet', 'Service']);
+    expect(client.applied.map(c => c.kind)).toEqual([
+      'ConfigMap',
+      'LeaderWorkerSet',
+      'Service',
+    ]);
     expect(seen).toEqual([
       'ConfigMap:created',
       'LeaderWorkerSet:failed',
@@ -217,8 +207,8 @@ describe('applyManifests', () => {
 
   it('with cleanupOnFailure deletes what this run created, newest stage first, and keeps what existed', async () => {
     const client = new FakeKubeClient().seed(serviceAccount);
-    client.fail = (op, target) =>
-      op === 'apply' && 'kind' in target && target.kind === 'InferencePool'
+    client.fail = call =>
+      call.op === 'apply' && call.kind === 'InferencePool'
         ? new NotFoundError('no CRD')
         : undefined;
     const results = await applyManifests({
@@ -228,7 +218,7 @@ describe('applyManifests', () => {
       cleanupOnFailure: true,
     });
     expect(
-      client.calls.filter(c => c.op === 'delete').map(c => c.ref!.kind),
+      client.calls.filter(c => c.op === 'delete').map(c => c.kind),
     ).toEqual(['LeaderWorkerSet', 'ConfigMap']);
     expect(results.map(r => r.cleanup)).toEqual([
       undefined,
@@ -256,14 +246,10 @@ describe('applyManifests', () => {
 
   it('reports a failed cleanup next to the apply failure', async () => {
     const client = new FakeKubeClient();
-    client.fail = (op, target) => {
-      if (
-        op === 'apply' &&
-        'kind' in target &&
-        target.kind === 'LeaderWorkerSet'
-      )
+    client.fail = call => {
+      if (call.op === 'apply' && call.kind === 'LeaderWorkerSet')
         return new NotFoundError('no CRD');
-      if (op === 'delete') return new Error('delete refused');
+      if (call.op === 'delete') return new Error('delete refused');
       return undefined;
     };
     const results = await applyManifests({
@@ -279,8 +265,8 @@ describe('applyManifests', () => {
 
   it('never cleans up after a dry run', async () => {
     const client = new FakeKubeClient();
-    client.fail = (op, target) =>
-      op === 'apply' && 'kind' in target && target.kind === 'LeaderWorkerSet'
+    client.fail = call =>
+      call.op === 'apply' && call.kind === 'LeaderWorkerSet'
         ? new NotFoundError('x')
         : undefined;
     await applyManifests({
@@ -294,8 +280,8 @@ describe('applyManifests', () => {
 
   it('marks an object failed when the pre-read fails, and translates raw errors', async () => {
     const client = new FakeKubeClient();
-    client.fail = op =>
-      op === 'read'
+    client.fail = call =>
+      call.op === 'read'
         ? Object.assign(new Error('connect ECONNREFUSED'), {
             code: 'ECONNREFUSED',
           })

@@ -59,7 +59,7 @@ export type {
   ObjectRef,
 } from './types';
 export { ReadinessTimeoutError, waitForReady } from './waitForReady';
-export type { WaitClock, WaitForReadyOptions } from './waitForReady';
+export type { WaitForReadyOptions } from './waitForReady';
 export { findDeploymentObjects } from './findDeploymentObjects';
 export type {
   DeploymentObjectsInCluster,

@@ -4,7 +4,7 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { FakeKubeClient } from './__fixtures__/FakeKubeClient';
+import { FakeKubeClient } from '../testUtils';
 import {
   PreflightCheck,
   PreflightRequirements,
@@ -255,8 +255,8 @@ describe('runPreflight', () => {
     expect(pending['gateway-class'].status).toBe('warn');
 
     const noGatewayApi = new FakeKubeClient();
-    noGatewayApi.fail = (_op, target) =>
-      target.kind === 'GatewayClass'
+    noGatewayApi.fail = call =>
+      call.kind === 'GatewayClass'
         ? new NotFoundError('cluster "fake" does not serve kind GatewayClass')
         : undefined;
     expect(
@@ -287,8 +287,8 @@ describe('runPreflight', () => {
 
   it('turns a 403 into a warning and rethrows other errors', async () => {
     const forbidden = new FakeKubeClient();
-    forbidden.fail = (op, target) =>
-      op === 'list' && target.kind === 'Node'
+    forbidden.fail = call =>
+      call.op === 'list' && call.kind === 'Node'
         ? new NotAllowedError('cannot list resource "nodes"')
         : undefined;
     expect(

@@ -15,7 +15,7 @@ import {
   unschedulableStatus,
   withStatus,
 } from '@internal/plugin-wide-ep-common/testUtils';
-import { FakeKubeClient } from './__fixtures__/FakeKubeClient';
+import { FakeKubeClient, ManualClock } from '../testUtils';
 import { assessWorkload } from './assessWorkload';
 import { waitForReady } from './waitForReady';
 
@@ -215,18 +215,12 @@ describe('the readiness wait and the rank card agree on a pod', () => {
     const [, runError] = cases[0];
     const client = new FakeKubeClient().seed(lwsObject, runError as any);
     const log: string[] = [];
-    let now = NOW;
     await waitForReady({
       client,
       namespace: ref.namespace,
       objects: [ref],
       timeoutMs: 10_000,
-      clock: {
-        now: () => now,
-        delay: async ms => {
-          now += ms;
-        },
-      },
+      clock: new ManualClock({ start: NOW, autoAdvance: true }),
       onProgress: r => log.push(r.summary),
     }).catch(() => undefined);
     expect(log).toEqual([

@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CustomErrorBase, isError } from '@backstage/errors';
 import { LABELS } from '@internal/plugin-wide-ep-common';
+import { Clock, systemClock } from '../clock';
 import { isTransientKubeError } from './errors';
 import type { KubeClient } from './types';
-import type { WaitClock } from './waitForReady';
 
 /** Options of {@link waitForPodsGone}. @public */
 export interface WaitForPodsGoneOptions {
@@ -13,7 +12,8 @@ export interface WaitForPodsGoneOptions {
   timeoutMs: number;
   /** Default 2 s. */
   intervalMs?: number;
-  clock?: WaitClock;
+  /** Default {@link systemClock}. */
+  clock?: Clock;
   signal?: AbortSignal;
   /** Called after each poll that still finds pods, with their names. */
   onProgress?: (remaining: string[]) => void;
@@ -24,11 +24,6 @@ export interface WaitForPodsGoneOptions {
 export class PodsNotGoneError extends CustomErrorBase {
   name = 'PodsNotGoneError' as const;
 }
-
-const realClock: WaitClock = {
-  now: () => Date.now(),
-  delay: (ms, signal) => sleep(ms, undefined, { signal }),
-};
 
 /**
  * Polls until no pod labelled `wide-ep.backstage.io/deployment=<name>` is
@@ -41,11 +36,12 @@ export async function waitForPodsGone(
   options: WaitForPodsGoneOptions,
 ): Promise<void> {
   const { client, namespace, deployment, signal } = options;
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const intervalMs = options.intervalMs ?? 2_000;
   const start = clock.now();
   let remaining: string[] = [];
   for (;;) {
+    // Also after an aborted delay, which resolves early.
     signal?.throwIfAborted();
     try {
       const pods = await client.list<{ metadata?: { name?: string } }>({

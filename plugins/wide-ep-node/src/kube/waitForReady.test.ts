@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
-import { FakeKubeClient } from './__fixtures__/FakeKubeClient';
-import { WaitClock, waitForReady } from './waitForReady';
+import { FakeKubeClient, ManualClock } from '../testUtils';
+import { waitForReady } from './waitForReady';
 
 const ns = 'llm';
 const lwsRef = {
@@ -35,24 +35,14 @@ function deployment(available: number): KubernetesObject {
   } as KubernetesObject;
 }
 
-/** Virtual time; `onDelay` changes the fake cluster between polls. */
-function virtualClock(onDelay: (call: number) => void = () => {}) {
-  const state = { now: 0, delays: [] as number[] };
-  const clock: WaitClock = {
-    now: () => state.now,
-    delay: async ms => {
-      state.now += ms;
-      state.delays.push(ms);
-      onDelay(state.delays.length);
-    },
-  };
-  return { clock, state };
-}
+/** Virtual time from 0; `onDelay` changes the fake cluster between polls. */
+const virtualClock = (onDelay?: (call: number) => void) =>
+  new ManualClock({ start: 0, autoAdvance: true, onDelay });
 
 describe('waitForReady', () => {
   it('polls until every workload is ready and reports each change once', async () => {
     const client = new FakeKubeClient().seed(lws(0, 'False'), deployment(1));
-    const { clock, state } = virtualClock(call => {
+    const clock = virtualClock(call => {
       if (call === 2) client.seed(lws(1, 'True'));
     });
     const messages: string[] = [];
@@ -78,11 +68,11 @@ describe('waitForReady', () => {
       'Deployment llm/epp: 1/1 replicas available, 1/1 updated',
       'LeaderWorkerSet llm/decode: 1/1 groups ready, Available=True',
     ]);
-    expect(state.delays).toEqual([5000, 5000]);
+    expect(clock.delays).toEqual([5000, 5000]);
     expect(
-      client.calls.filter(c => c.op === 'list').map(c => c.list?.labelSelector),
+      client.calls.filter(c => c.op === 'list').map(c => c.labelSelector),
     ).toContain('leaderworkerset.sigs.k8s.io/name=decode');
-    expect(client.calls.some(c => c.ref?.kind === 'Service')).toBe(false);
+    expect(client.calls.some(c => c.kind === 'Service')).toBe(false);
   });
 
   it('reports a restarted pod once, not each time its running time ticks', async () => {
@@ -121,7 +111,7 @@ describe('waitForReady', () => {
       restartedPod(false),
     );
     // 5 s polls for 2 minutes: "running for 5s", "10s", …, "1m", "2m".
-    const { clock } = virtualClock(call => {
+    const clock = virtualClock(call => {
       if (call === 24) client.seed(lws(1, 'True'), restartedPod(true));
     });
     const messages: string[] = [];
@@ -143,7 +133,7 @@ describe('waitForReady', () => {
 
   it('rejects on timeout with what is not ready, never sleeping past the deadline', async () => {
     const client = new FakeKubeClient().seed(lws(0, 'False'), deployment(1));
-    const { clock, state } = virtualClock();
+    const clock = virtualClock();
 
     const error = await waitForReady({
       client,
@@ -161,14 +151,14 @@ describe('waitForReady', () => {
     expect(
       error.notReady.map((r: { ref: { name: string } }) => r.ref.name),
     ).toEqual(['decode']);
-    expect(state.delays).toEqual([4000, 4000, 2000]);
+    expect(clock.delays).toEqual([4000, 4000, 2000]);
   });
 
   it('retries transient errors with a warning', async () => {
     const client = new FakeKubeClient().seed(lws(1, 'True'));
     let failures = 2;
-    client.fail = op =>
-      op === 'read' && failures-- > 0
+    client.fail = call =>
+      call.op === 'read' && failures-- > 0
         ? new ServiceUnavailableError(
             'cluster "fake" is unavailable (HTTP 503)',
           )
@@ -179,7 +169,7 @@ describe('waitForReady', () => {
       client,
       namespace: ns,
       objects: [lwsRef],
-      clock: virtualClock().clock,
+      clock: virtualClock(),
       onWarning: w => warnings.push(w),
     });
 
@@ -202,7 +192,7 @@ describe('waitForReady', () => {
         namespace: ns,
         objects: [lwsRef],
         timeoutMs: 10_000,
-        clock: virtualClock().clock,
+        clock: virtualClock(),
       }),
     ).rejects.toMatchObject({
       name: 'ReadinessTimeoutError',
@@ -218,17 +208,17 @@ describe('waitForReady', () => {
       'not allowed to get LeaderWorkerSet llm/decode',
     );
     client.fail = () => forbidden;
-    const { clock, state } = virtualClock();
+    const clock = virtualClock();
     await expect(
       waitForReady({ client, namespace: ns, objects: [lwsRef], clock }),
     ).rejects.toBe(forbidden);
-    expect(state.delays).toEqual([]);
+    expect(clock.delays).toEqual([]);
   });
 
   it('stops when the signal aborts', async () => {
     const client = new FakeKubeClient().seed(lws(0, 'False'));
     const controller = new AbortController();
-    const { clock } = virtualClock(() =>
+    const clock = virtualClock(() =>
       controller.abort(new Error('task cancelled')),
     );
     await expect(

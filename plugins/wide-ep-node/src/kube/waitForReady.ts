@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { CustomErrorBase, isError } from '@backstage/errors';
+import { Clock, systemClock } from '../clock';
 import {
   READINESS_KINDS,
   WorkloadReadiness,
@@ -9,14 +9,6 @@ import {
 } from './assessWorkload';
 import { isTransientKubeError } from './errors';
 import type { KubeClient, ObjectRef } from './types';
-
-/** Time source and sleep, injectable so tests never wait. @public */
-export interface WaitClock {
-  /** Milliseconds since epoch; pod startup budgets are measured with it. */
-  now(): number;
-  /** Resolves after `ms`; rejects when `signal` aborts. */
-  delay(ms: number, signal?: AbortSignal): Promise<void>;
-}
 
 /** Options for {@link waitForReady}. @public */
 export interface WaitForReadyOptions {
@@ -43,7 +35,8 @@ export interface WaitForReadyOptions {
   onProgress?: (readiness: WorkloadReadiness) => void;
   /** Called when a poll fails transiently and will be retried. */
   onWarning?: (message: string) => void;
-  clock?: WaitClock;
+  /** Default {@link systemClock}; pod startup budgets are measured with it. */
+  clock?: Clock;
 }
 
 /**
@@ -65,11 +58,6 @@ export class ReadinessTimeoutError extends CustomErrorBase {
 const DEFAULT_INTERVAL_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 45 * 60_000;
 
-const realClock: WaitClock = {
-  now: () => Date.now(),
-  delay: (ms, signal) => sleep(ms, undefined, { signal }),
-};
-
 /**
  * Polls workloads and their pods until all are ready.
  *
@@ -86,7 +74,7 @@ export async function waitForReady(
   options: WaitForReadyOptions,
 ): Promise<WorkloadReadiness[]> {
   const { client, namespace, signal, onProgress, onWarning } = options;
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const refs: ObjectRef[] = options.objects
@@ -104,6 +92,7 @@ export async function waitForReady(
   let lastPollError: string | undefined;
 
   for (;;) {
+    // Also after an aborted delay, which resolves early.
     signal?.throwIfAborted();
     try {
       latest = await Promise.all(

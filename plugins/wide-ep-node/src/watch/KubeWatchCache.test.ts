@@ -1,7 +1,7 @@
 import { KubeWatchCache } from './KubeWatchCache';
 import { WATCHED_KINDS, WatchKey } from './types';
 import { FakeCluster, recordingLogger } from './__testUtils__/FakeCluster';
-import { ManualClock, flush } from './__testUtils__/ManualClock';
+import { ManualClock, flush } from '../testUtils';
 
 const POD = (name: string) => ({
   apiVersion: 'v1',

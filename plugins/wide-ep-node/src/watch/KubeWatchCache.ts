@@ -1,18 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ResilientWatch, ResilientWatchTiming } from './ResilientWatch';
-import { systemWatchClock } from './systemWatchClock';
-import type {
-  InformerFactory,
-  WatchClock,
-  WatchKey,
-  WatchSnapshot,
-} from './types';
+import { Clock, systemClock } from '../clock';
+import type { InformerFactory, WatchKey, WatchSnapshot } from './types';
 
 /** Options for {@link KubeWatchCache.create}. @public */
 export interface KubeWatchCacheOptions {
   informerFactory: InformerFactory;
   logger: LoggerService;
-  clock?: WatchClock;
+  clock?: Clock;
   timing?: Partial<ResilientWatchTiming>;
   /**
    * How long the first reader of a new watch waits for its first list;
@@ -48,12 +43,12 @@ export const DEFAULT_WATCH_TIMING: ResilientWatchTiming = {
  */
 export class KubeWatchCache {
   private readonly watches = new Map<string, ResilientWatch>();
-  private readonly clock: WatchClock;
+  private readonly clock: Clock;
   private readonly timing: ResilientWatchTiming;
   private stopped = false;
 
   private constructor(private readonly options: KubeWatchCacheOptions) {
-    this.clock = options.clock ?? systemWatchClock;
+    this.clock = options.clock ?? systemClock;
     this.timing = { ...DEFAULT_WATCH_TIMING, ...options.timing };
   }
 

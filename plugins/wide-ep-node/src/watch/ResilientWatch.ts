@@ -1,10 +1,10 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Clock } from '../clock';
 import { classifyWatchError } from './classifyWatchError';
 import type {
   Informer,
   InformerFactory,
-  WatchClock,
   WatchKey,
   WatchProblem,
   WatchSnapshot,
@@ -37,7 +37,7 @@ export interface ResilientWatchTiming {
 export interface ResilientWatchOptions {
   key: WatchKey;
   informerFactory: InformerFactory;
-  clock: WatchClock;
+  clock: Clock;
   logger: LoggerService;
   timing: ResilientWatchTiming;
   /** Called once the watch has stopped for good (idle or shutdown). */

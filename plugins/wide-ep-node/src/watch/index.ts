@@ -23,13 +23,11 @@ export type {
   DeploymentLocator,
   DeploymentObjectsSnapshot,
 } from './readDeploymentObjects';
-export { systemWatchClock } from './systemWatchClock';
 export { WATCHED_KINDS } from './types';
 export type {
   Informer,
   InformerFactory,
   InformerHooks,
-  WatchClock,
   WatchedKind,
   WatchKey,
   WatchProblem,

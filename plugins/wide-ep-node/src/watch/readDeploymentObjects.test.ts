@@ -5,7 +5,7 @@ import {
   readDeploymentObjects,
 } from './readDeploymentObjects';
 import { FakeCluster, recordingLogger } from './__testUtils__/FakeCluster';
-import { ManualClock, flush } from './__testUtils__/ManualClock';
+import { ManualClock, flush } from '../testUtils';
 
 const LWS: DeploymentLocator = {
   cluster: 'prod',

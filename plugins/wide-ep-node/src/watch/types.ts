@@ -74,14 +74,6 @@ export type InformerFactory = (
   hooks: InformerHooks,
 ) => Promise<Informer>;
 
-/** Time as the watch cache sees it; injected so tests never sleep. @public */
-export interface WatchClock {
-  /** Milliseconds since epoch. */
-  now(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
-  delay(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
 /**
  * Why a watch is not current. `unreachable` and `failed` are transient
  * (the data is stale and the watch retries with backoff); `forbidden` and

@@ -1,0 +1,43 @@
+/**
+ * Time as the wide-EP node code sees it (watch cache, readiness and
+ * pod-deletion waits); injected so tests never sleep.
+ *
+ * @remarks
+ * `delay` never rejects: it resolves after `ms`, or at once when `signal`
+ * aborts (or already has). A caller that must stop on abort checks the
+ * signal after the delay, e.g. with `signal.throwIfAborted()`.
+ *
+ * @public
+ */
+export interface Clock {
+  /** Milliseconds since epoch. */
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
+  delay(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The real {@link Clock}: `Date.now` and an abortable `setTimeout`. The
+ * timer is unref'd, so a pending delay alone (a background watch retry)
+ * does not keep a process or a Jest worker alive.
+ *
+ * @public
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  delay: (ms, signal) =>
+    new Promise<void>(resolve => {
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      timer.unref?.();
+      signal?.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+    }),
+};
