@@ -50,6 +50,9 @@ test/conformance/epp-loader/build
 step "type check (tsc)"
 tsc --noEmit -p .
 
+step "API reports of wide-ep-common and wide-ep-node are current (scripts/api-reports.sh --ci)"
+scripts/api-reports.sh --ci
+
 step "lint (backstage-cli repo lint, prettier --check)"
 backstage-cli repo lint
 prettier --check .

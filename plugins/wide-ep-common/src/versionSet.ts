@@ -21,7 +21,7 @@ export interface VersionSet {
     images: { amd64: string; arm64: string };
     /** The vLLM release the images carry: the CLI the rendered flags must fit. */
     version: string;
-    /** Where the pairing image -> vLLM version is stated. */
+    /** Where the pairing of image and vLLM version is stated. */
     evidence: string;
   };
   sidecar: {
@@ -42,7 +42,7 @@ export interface VersionSet {
  * llm-d v0.8.0 (2026-06, revision D): `llm-d-cuda` v0.8.0 carries vLLM
  * v0.23.0; the router images are the v0.9.0 pair upstream D deploys with its
  * Router charts v0.9.0. The EPP image must be able to read
- * `configApiVersion`: llm-d-inference-scheduler <= v0.8 (GAIE <= v1.4) reads
+ * `configApiVersion`: llm-d-inference-scheduler up to v0.8 (GAIE up to v1.4) reads
  * only `inference.networking.x-k8s.io/v1alpha1` and exits on `llm-d.ai`
  * (serving-review.md B1).
  * @public

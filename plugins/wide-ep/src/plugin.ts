@@ -26,7 +26,9 @@ import {
 
 /**
  * The wide-EP plugin for legacy (`@backstage/app-defaults`) apps. New apps
- * use the default export of `@internal/plugin-wide-ep/alpha`.
+ * use the default export of this package's `/alpha` entry point. (No
+ * at-sign package name here: TSDoc would read it as the internal tag and
+ * strip this export from the type declarations.)
  * @public
  */
 export const wideEpPlugin = createPlugin({

@@ -75,3 +75,4 @@ export function renderDeployment(spec: WideEpSpec): RenderResult {
 export { toYaml } from './yaml';
 export { routerProvider } from './router';
 export { mnnvlMode } from './podSpec';
+export { renderCatalogInfo } from './catalogInfo';

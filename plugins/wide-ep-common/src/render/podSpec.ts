@@ -13,7 +13,7 @@ type ContainerPort = { name: string; containerPort: number; protocol: 'TCP' };
 /** Name of the pod-level claim on the explicit ComputeDomain channel. */
 export const COMPUTE_DOMAIN_CLAIM = 'compute-domain-channel';
 
-/** How a pod gets its multi-node NVLink channel, or none (RDMA hardware). */
+/** How a pod gets its multi-node NVLink channel, or none (RDMA hardware). @public */
 export function mnnvlMode(
   spec: WideEpSpec,
 ): 'none' | 'computeDomain' | 'groveAuto' {

@@ -14,9 +14,8 @@ const kindsOf = (stage: ApplyStage) =>
   KINDS.filter(k => k.stage === stage).map(k => k.kind);
 
 /**
- * Which kinds go in which stage, from the kind registry of
- * `@internal/plugin-wide-ep-common` (`KINDS`), where the stages and their
- * order are defined once.
+ * Which kinds go in which stage, from the kind registry of the -common
+ * package (`KINDS`), where the stages and their order are defined once.
  *
  * @public
  */

@@ -7,7 +7,7 @@ import type {
   ObjectRef,
 } from '../kube/types';
 
-/** One call to a {@link FakeKubeClient}, as recorded and as passed to `fail`. */
+/** One call to a {@link FakeKubeClient}, as recorded and as passed to `fail`. @public */
 export interface FakeCall {
   op: 'apply' | 'read' | 'list' | 'delete';
   apiVersion: string;
@@ -23,7 +23,7 @@ export interface FakeCall {
   force?: boolean;
 }
 
-/** Options of {@link FakeKubeClient}. */
+/** Options of {@link FakeKubeClient}. @public */
 export interface FakeKubeClientOptions {
   /** Default `fake`. */
   clusterName?: string;
@@ -66,6 +66,7 @@ const callFor = (op: FakeCall['op'], ref: Identity): FakeCall => ({
  * changed, like the API server; a dry run stores nothing. `list` matches
  * `key=value` label selectors. Every call is recorded in `calls` before
  * `fail` can make it throw.
+ * @public
  */
 export class FakeKubeClient implements KubeClient {
   readonly clusterName: string;
@@ -202,7 +203,7 @@ function canonical(value: unknown): string {
   );
 }
 
-/** An error shaped like client-node's `ApiException`, as the API server answers. */
+/** An error shaped like client-node's `ApiException`, as the API server answers. @public */
 export function apiException(
   code: number,
   status: Record<string, unknown>,

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
 
-/** Lets pending timers and promise chains run. */
+/** Lets pending timers and promise chains run. @public */
 export const flush = () => new Promise<void>(resolve => setImmediate(resolve));
 
-/** Options of {@link ManualClock}. */
+/** Options of {@link ManualClock}. @public */
 export interface ManualClockOptions {
   /** Start time, ms since epoch. Default 2026-07-01T10:00:00Z. */
   start?: number;
@@ -29,6 +29,7 @@ interface Timer {
  * The test {@link Clock}: time moves only when the test says so, or with
  * `autoAdvance` when a delay asks; nothing sleeps. Aborts like
  * `systemClock`: a delay resolves at once when its signal aborts.
+ * @public
  */
 export class ManualClock implements Clock {
   /** Every delay asked for, in ms, in order. */

@@ -5,3 +5,10 @@
  */
 export * from './FakeKubeClient';
 export * from './ManualClock';
+export type { Clock } from '../clock';
+export type {
+  KubeApplyOptions,
+  KubeClient,
+  KubeListOptions,
+  ObjectRef,
+} from '../kube/types';
