@@ -52,6 +52,7 @@ import {
   startApiServerProxy,
   startOwnControlPlane,
 } from '@internal/wide-ep-rank-simulator';
+import { installPrerequisites } from './prerequisites';
 import { waitUntil } from './waitUntil';
 
 jest.setTimeout(120_000);
@@ -181,22 +182,7 @@ beforeAll(async () => {
   kubeConfig.loadFromFile(own.kubeconfigPath);
   client = await createKubeClient({ clusterName: 'it', kubeConfig });
 
-  // What a platform team installs before a deployment: the namespace and
-  // the HF token Secret (a fake value).
-  for (const object of [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'llm-d-hf-token', namespace: NAMESPACE },
-      stringData: { HF_TOKEN: 'FAKE-integration-test-token' },
-    },
-  ]) {
-    await client.apply(object as KubernetesObject, {
-      dryRun: false,
-      force: true,
-    });
-  }
+  await installPrerequisites(client, NAMESPACE);
 
   // LWS on H200 with rank ports: prefill 1 pod (ranks 0-7), decode 2 pods (ranks 0-15).
   const parsed = parseSpec({

@@ -21,7 +21,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   CoreV1Event,
   KubeConfig,
-  KubernetesObject,
   V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node';
@@ -46,6 +45,7 @@ import {
   simulatePodRanks,
 } from '@internal/wide-ep-rank-simulator';
 import { runAction } from './actionContext';
+import { installPrerequisites } from './prerequisites';
 import { waitUntil } from './waitUntil';
 import {
   CONTROL_PLANE_START_TIMEOUT_MS,
@@ -147,22 +147,7 @@ beforeAll(async () => {
     },
   });
 
-  // What a platform team installs before a deployment: the namespace and
-  // the HF token Secret (a fake value).
-  for (const object of [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'llm-d-hf-token', namespace: NAMESPACE },
-      stringData: { HF_TOKEN: 'FAKE-integration-test-token' },
-    },
-  ]) {
-    await client.apply(object as KubernetesObject, {
-      dryRun: false,
-      force: true,
-    });
-  }
+  await installPrerequisites(client, NAMESPACE);
   ranks = await simulatePodRanks({ kubeConfig, namespaces: [NAMESPACE] });
 
   const backend = await startTestBackend({
