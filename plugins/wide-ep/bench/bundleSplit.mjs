@@ -34,6 +34,7 @@ const result = await build({
 
 const outputs = result.metafile.outputs;
 const js = Object.keys(outputs).filter(f => f.endsWith('.js'));
+const print = line => process.stdout.write(`${line}\n`);
 const kb = n => `${(n / 1024).toFixed(1)} KB`;
 const entry = js.find(f => outputs[f].entryPoint);
 // What loads with the app: the entry chunk and every chunk it imports
@@ -58,12 +59,12 @@ const cardChunks = js.filter(
       i.includes('EntityWideEpRankCard/'),
     ),
 );
-console.log(
+print(
   `loads with the app (entry + static imports, ${eager.size} chunks): ${kb(
     bytes([...eager]),
   )}; rank-card files in it: ${cardFiles.join(', ') || 'none'}`,
 );
-console.log(
+print(
   `rank card, lazy: ${kb(bytes(cardChunks))} in ${cardChunks.length} chunk(s)`,
 );
-console.log(`all chunks: ${js.length}, ${kb(bytes(js))}`);
+print(`all chunks: ${js.length}, ${kb(bytes(js))}`);
