@@ -16,6 +16,22 @@ export interface Config {
        */
       allowedClusters?: string[];
     };
+    /**
+     * How long wide-EP waits on a cluster's API server (preflight, apply,
+     * readiness and pod waits, diff, teardown, the form's checks). A
+     * request that gets no answer within `attemptTimeout` (default 10s) is
+     * abandoned; timeouts, refused connections, 429 and 5xx answers are
+     * retried with backoff (1s, 2s, 4s … 15s), the task log saying so about
+     * every 10s, until `giveUpAfter` (default 2m), when the call fails with
+     * a 503-type error naming the cluster and the call. Durations are
+     * strings such as `10s` or `2m`, or objects such as `{ seconds: 10 }`.
+     */
+    clusterCalls?: {
+      attemptTimeout?: string | { milliseconds?: number; seconds?: number };
+      giveUpAfter?:
+        | string
+        | { milliseconds?: number; seconds?: number; minutes?: number };
+    };
     catalog?: {
       /**
        * Folder (relative to the backend's working directory) where

@@ -2,7 +2,8 @@ import { render, screen, waitFor } from '@testing-library/react';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import wideEpPlugin from '@internal/plugin-wide-ep/alpha';
-import App from './App';
+import { createApp } from '@backstage/frontend-defaults';
+import App, { appFeatures } from './App';
 
 // Rendering the whole app takes several seconds on 2 busy cores (the suite
 // runs beside every other Jest worker); 5 s timed out in CI.
@@ -30,6 +31,58 @@ describe('App', () => {
 
     await waitFor(() => {
       expect(rendered.baseElement).toBeInTheDocument();
+    });
+  });
+
+  describe('sign-in page (app.signInProviders)', () => {
+    // The app loads its config once per createApp, so each test builds the
+    // app from the same features afresh.
+    const renderApp = (app: Record<string, unknown>) => {
+      process.env = {
+        NODE_ENV: 'test',
+        APP_CONFIG: [
+          {
+            data: {
+              app: { title: 'Test', ...app },
+              backend: { baseUrl: 'http://localhost:7007' },
+              techdocs: {
+                storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
+              },
+            },
+            context: 'test',
+          },
+        ] as any,
+      };
+      return render(createApp({ features: appFeatures }).createRoot());
+    };
+
+    it('offers GitHub, and not guest, when configured (production)', async () => {
+      renderApp({ signInProviders: ['github'] });
+      expect(
+        await screen.findByText('GitHub', {}, { timeout: 10_000 }),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Sign in using GitHub')).toBeInTheDocument();
+      expect(
+        screen.getByRole('button', { name: /sign in/i }),
+      ).toBeInTheDocument();
+      expect(screen.queryByText('Guest')).not.toBeInTheDocument();
+    });
+
+    it('offers guest by default (local development)', async () => {
+      renderApp({});
+      expect(
+        await screen.findByText('Guest', {}, { timeout: 10_000 }),
+      ).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Enter' })).toBeInTheDocument();
+      expect(screen.queryByText('GitHub')).not.toBeInTheDocument();
+    });
+
+    it('offers both when both are configured', async () => {
+      renderApp({ signInProviders: ['guest', 'github'] });
+      expect(
+        await screen.findByText('GitHub', {}, { timeout: 10_000 }),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Guest')).toBeInTheDocument();
     });
   });
 

@@ -29,8 +29,13 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Guest sign-in for local development (auth.providers.guest in app-config.yaml);
+// it refuses every sign-in unless NODE_ENV is development.
 // See https://backstage.io/docs/auth/guest/provider
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// GitHub sign-in for production (auth.providers.github in
+// app-config.production.yaml); see README "Production sign-in and permissions".
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -46,9 +51,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
+// wide-EP policy: only wideEp.permissionPolicy.platformGroups may apply or
+// delete on wideEp.permissionPolicy.protectedClusters; without that config
+// section it allows everything, like the allow-all policy.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@internal/plugin-permission-backend-module-wide-ep-policy'),
 );
 
 // search plugin

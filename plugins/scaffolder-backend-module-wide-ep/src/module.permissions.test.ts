@@ -40,8 +40,15 @@ jest.setTimeout(60_000);
  */
 function denyingPermissions(denied: string[]) {
   const seen: string[] = [];
-  const decide = (name: string) => {
+  /** `<permission> on <resourceRef>` for each request with a resourceRef. */
+  const seenOn: string[] = [];
+  const decide = (asked: {
+    permission: { name: string };
+    resourceRef?: string;
+  }) => {
+    const { name } = asked.permission;
     seen.push(name);
+    if (asked.resourceRef) seenOn.push(`${name} on ${asked.resourceRef}`);
     return denied.includes(name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
   };
   const factory = createServiceFactory({
@@ -49,18 +56,22 @@ function denyingPermissions(denied: string[]) {
     deps: {},
     factory: () => ({
       authorize: async (requests: any[]) =>
-        requests.map(r => ({ result: decide(r.permission.name) })),
+        requests.map(r => ({ result: decide(r) })),
       authorizeConditional: async (requests: any[]) =>
-        requests.map(r => ({ result: decide(r.permission.name) })),
+        requests.map(r => ({ result: decide(r) })),
     }),
   });
-  return { factory, seen };
+  return { factory, seen, seenOn };
 }
 
 /** A configured cluster nobody listens on. */
 function config(entitiesDirectory: string) {
   return {
-    wideEp: { catalog: { entitiesDirectory } },
+    // Nothing listens on the cluster's port: give up after 1 s, not 120 s.
+    wideEp: {
+      catalog: { entitiesDirectory },
+      clusterCalls: { giveUpAfter: '1s' },
+    },
     kubernetes: {
       clusterLocatorMethods: [
         {
@@ -148,7 +159,14 @@ async function dryRun(
     (res.body.log ?? []).some((l: any) => l.body.status === 'failed');
   const written = fs.readdirSync(entities);
   fs.rmSync(entities, { recursive: true, force: true });
-  return { res, messages, failed, written, seen: policy.seen };
+  return {
+    res,
+    messages,
+    failed,
+    written,
+    seen: policy.seen,
+    seenOn: policy.seenOn,
+  };
 }
 
 describe('permissions as the backend wires them', () => {
@@ -175,11 +193,13 @@ describe('permissions as the backend wires them', () => {
   });
 
   it('wide-ep:apply asks wide-ep.deployment.apply and sends nothing to the cluster when refused', async () => {
-    const { messages, seen } = await dryRun(
+    const { messages, seen, seenOn } = await dryRun(
       ['wide-ep.deployment.apply'],
       'wide-ep:apply',
     );
     expect(seen).toContain('wide-ep.deployment.apply');
+    // Asked for the target cluster, so a policy can protect some clusters only.
+    expect(seenOn).toContain('wide-ep.deployment.apply on wide-ep-local');
     const log = messages.join('\n');
     expect(log).toMatch(
       /is not allowed to deploy wide-EP deployments \(permission wide-ep\.deployment\.apply\)/,
@@ -196,11 +216,12 @@ describe('permissions as the backend wires them', () => {
   });
 
   it('wide-ep:preflight asks wide-ep.deployment.apply and checks nothing when refused', async () => {
-    const { messages, seen } = await dryRun(
+    const { messages, seen, seenOn } = await dryRun(
       ['wide-ep.deployment.apply'],
       'wide-ep:preflight',
     );
     expect(seen).toContain('wide-ep.deployment.apply');
+    expect(seenOn).toContain('wide-ep.deployment.apply on wide-ep-local');
     const log = messages.join('\n');
     expect(log).toMatch(/permission wide-ep\.deployment\.apply/);
     expect(log).not.toContain('unreachable');
@@ -213,12 +234,13 @@ describe('permissions as the backend wires them', () => {
   };
 
   it('wide-ep:teardown asks wide-ep.deployment.delete and touches no cluster when refused', async () => {
-    const { messages, failed, seen } = await dryRun(
+    const { messages, failed, seen, seenOn } = await dryRun(
       ['wide-ep.deployment.delete'],
       'wide-ep:teardown',
       teardown,
     );
     expect(seen).toContain('wide-ep.deployment.delete');
+    expect(seenOn).toContain('wide-ep.deployment.delete on wide-ep-local');
     expect(failed).toBe(true);
     const log = messages.join('\n');
     expect(log).toMatch(
@@ -233,7 +255,7 @@ describe('permissions as the backend wires them', () => {
     const log = messages.join('\n');
     expect(log).not.toContain('is not allowed');
     expect(log).toMatch(
-      /cluster "wide-ep-local" could not be reached .* while trying to list ServiceAccount objects in namespace "llm-d-wide-ep"/,
+      /gave up on list ServiceAccount llm-d-wide-ep on cluster "wide-ep-local" after [\d.]+ s and \d+ attempts?: connection refused/,
     );
   });
 
@@ -250,7 +272,7 @@ describe('permissions as the backend wires them', () => {
   });
 
   it('wide-ep:update asks wide-ep.deployment.apply for an apply rollout and touches no cluster when refused', async () => {
-    const { messages, failed, seen } = await dryRun(
+    const { messages, failed, seen, seenOn } = await dryRun(
       ['wide-ep.deployment.apply'],
       'wide-ep:update',
       {
@@ -259,11 +281,12 @@ describe('permissions as the backend wires them', () => {
       },
     );
     expect(seen).toContain('wide-ep.deployment.apply');
+    expect(seenOn).toContain('wide-ep.deployment.apply on wide-ep-local');
     expect(failed).toBe(true);
     const log = messages.join('\n');
     expect(log).toMatch(
       /not allowed to update component:default\/wide-ep \(permission wide-ep\.deployment\.apply\)/,
     );
-    expect(log).not.toMatch(/could not be reached/);
+    expect(log).not.toMatch(/gave up on|has not answered/);
   });
 });

@@ -1,4 +1,7 @@
-import type { KubeClient } from '@internal/plugin-wide-ep-node';
+import type {
+  KubeClient,
+  KubeConnectOptions,
+} from '@internal/plugin-wide-ep-node';
 
 /**
  * Connects to a configured cluster by name. `ClusterRegistry` from
@@ -9,6 +12,11 @@ import type { KubeClient } from '@internal/plugin-wide-ep-node';
 export interface WideEpClusterConnector {
   /** Configured cluster names. */
   names(): string[];
-  /** A client for the named cluster; `InputError` for an unknown name. */
-  connect(name: string): Promise<KubeClient>;
+  /**
+   * A client for the named cluster; `InputError` for an unknown name. The
+   * actions pass an `onSlow` that writes to the task log while the cluster
+   * does not answer, the task's cancel signal and, in a dry run, a shorter
+   * bound (`clusterCallOptions`).
+   */
+  connect(name: string, options?: KubeConnectOptions): Promise<KubeClient>;
 }

@@ -14,3 +14,4 @@ export {
 export type { WideEpBackendConfig } from './config';
 export * from './service';
 export * from './probe';
+export * from './permissions';

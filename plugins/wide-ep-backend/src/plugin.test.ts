@@ -1,3 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -7,6 +13,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
 import { wideEpPlugin } from './plugin';
 
 // Nothing listens on port 1: the API server is unreachable.
@@ -295,5 +302,139 @@ describe('GET /api/wide-ep/clusters', () => {
     expect(res.body.error.message).toMatch(
       /^wide-EP clusters are not configured: .*duplicate cluster name "test"/,
     );
+  });
+});
+
+describe('POST /api/wide-ep/preflight, as the plugin wires it', () => {
+  /** A cluster API server that only counts the requests it gets. */
+  async function countingApiServer() {
+    let hits = 0;
+    const server = http.createServer((_req, res) => {
+      hits += 1;
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 404 }));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      hits: () => hits,
+      close: () => new Promise(resolve => server.close(resolve)),
+    };
+  }
+
+  /** The backend's permissions service answering `result`, recording requests. */
+  function recordingPermissions(
+    result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
+    const requests: Array<{
+      permission: { name: string };
+      resourceRef?: string;
+    }> = [];
+    const factory = createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: () => ({
+        authorize: async (batch: any[]) => {
+          requests.push(...batch);
+          return batch.map(() => ({ result }));
+        },
+        authorizeConditional: async (batch: any[]) => {
+          requests.push(...batch);
+          return batch.map(() => ({ result }));
+        },
+      }),
+    });
+    return { factory, requests };
+  }
+
+  async function preflightBackend(
+    result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    clusterUrl: string,
+  ) {
+    const permissions = recordingPermissions(result);
+    const { server } = await startTestBackend({
+      features: [
+        wideEpPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    { ...UNREACHABLE, name: 'prod-gb200', url: clusterUrl },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: ENTITIES }),
+        permissions.factory,
+      ],
+    });
+    return { server, requests: permissions.requests };
+  }
+
+  const body = { cluster: 'prod-gb200', spec: LWS_H200_SEED };
+
+  it('403 naming wide-ep.deployment.apply when denied; asks for the cluster and never contacts it', async () => {
+    const api = await countingApiServer();
+    try {
+      const { server, requests } = await preflightBackend(
+        AuthorizeResult.DENY,
+        api.url,
+      );
+      const res = await request(server)
+        .post('/api/wide-ep/preflight')
+        .set('Authorization', mockCredentials.user.header())
+        .send(body);
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'not allowed to check or deploy wide-EP deployments on cluster "prod-gb200" (permission wide-ep.deployment.apply)',
+      });
+      expect(requests).toEqual([
+        {
+          permission: expect.objectContaining({
+            name: 'wide-ep.deployment.apply',
+            resourceType: 'wide-ep-cluster',
+          }),
+          resourceRef: 'prod-gb200',
+        },
+      ]);
+      expect(api.hits()).toBe(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('contacts the cluster when allowed (the counter above can count)', async () => {
+    const api = await countingApiServer();
+    try {
+      const { server } = await preflightBackend(AuthorizeResult.ALLOW, api.url);
+      await request(server)
+        .post('/api/wide-ep/preflight')
+        .set('Authorization', mockCredentials.user.header())
+        .send(body);
+      expect(api.hits()).toBeGreaterThan(0);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('401 for a caller without user credentials, before any permission check', async () => {
+    const { server, requests } = await preflightBackend(
+      AuthorizeResult.ALLOW,
+      'http://127.0.0.1:1',
+    );
+    const res = await request(server)
+      .post('/api/wide-ep/preflight')
+      .set('Authorization', mockCredentials.none.header())
+      .send(body);
+    expect(res.status).toBe(401);
+    expect(requests).toEqual([]);
   });
 });

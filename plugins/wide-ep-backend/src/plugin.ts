@@ -18,6 +18,7 @@ import { RankHealthService } from './service/RankHealthService';
 import { FormPreflight } from './service/FormPreflight';
 import { DeploymentDiffService } from './service/DeploymentDiffService';
 import { registerRankHealthAction } from './actions/registerRankHealthAction';
+import { wideEpClusterResourceType } from './permissions';
 
 /**
  * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`.
@@ -56,6 +57,9 @@ export const wideEpPlugin = createBackendPlugin({
         actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(wideEpPermissions);
+        // Policies decide apply and delete per cluster with conditions on
+        // this resource type; they are applied here, whichever plugin asks.
+        permissionsRegistry.addResourceType(wideEpClusterResourceType);
         const settings = readWideEpBackendConfig(config);
 
         let clusters: ClusterRegistry;

@@ -356,7 +356,9 @@ describe('wide-ep:apply', () => {
           permission: expect.objectContaining({
             name: 'wide-ep.deployment.apply',
             attributes: { action: 'create' },
+            resourceType: 'wide-ep-cluster',
           }),
+          resourceRef: 'gpu-east',
         },
       ],
       {

@@ -14,6 +14,7 @@ import {
   waitForReady,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
+import { clusterCallOptions } from './clusterCallOptions';
 import { applyExamples } from './apply.examples';
 import { AppliedObject, applyInStages, toRecord } from './applyInStages';
 import { initiatorOf, isApplyAllowed } from './authorizeApply';
@@ -198,7 +199,7 @@ export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
       };
 
       // The permission gate comes before any contact with the cluster.
-      if (!(await isApplyAllowed(permissions, ctx))) {
+      if (!(await isApplyAllowed(permissions, ctx, cluster))) {
         const message = `${initiatorOf(
           ctx,
         )} is not allowed to deploy wide-EP deployments (permission wide-ep.deployment.apply)`;
@@ -209,7 +210,7 @@ export function createWideEpApplyAction(options: WideEpApplyActionOptions) {
         throw new NotAllowedError(message);
       }
 
-      const client = await clusters.connect(cluster);
+      const client = await clusters.connect(cluster, clusterCallOptions(ctx));
       if (ctx.isDryRun) {
         // One read first, so an unreachable cluster is one warning rather
         // than a failed line per object of the first stage. Only

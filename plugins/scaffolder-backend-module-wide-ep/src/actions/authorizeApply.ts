@@ -3,22 +3,32 @@ import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { wideEpDeploymentApplyPermission } from '@internal/plugin-wide-ep-common';
+import {
+  WIDE_EP_CLUSTER_RESOURCE_TYPE,
+  wideEpDeploymentApplyPermission,
+} from '@internal/plugin-wide-ep-common';
+
+/** A wide-EP permission decided per cluster (`wide-ep.deployment.*`). */
+export type ClusterPermission = ResourcePermission<
+  typeof WIDE_EP_CLUSTER_RESOURCE_TYPE
+>;
 
 /**
- * Whether the user who started the task may deploy to clusters
- * (`wide-ep.deployment.apply`). Checked in the action itself, so it holds
- * even for a template that slips past the scaffolder-level policy.
+ * Whether the user who started the task may deploy to `cluster`
+ * (`wide-ep.deployment.apply` with the cluster name as the resource, so a
+ * policy can protect some clusters only). Checked in the action itself, so
+ * it holds even for a template that slips past the scaffolder-level policy.
  */
 export async function isApplyAllowed(
   permissions: PermissionsService,
   ctx: Pick<ActionContext<any>, 'getInitiatorCredentials'>,
+  cluster: string,
 ): Promise<boolean> {
   const credentials = await ctx.getInitiatorCredentials();
   const [decision] = await permissions.authorize(
-    [{ permission: wideEpDeploymentApplyPermission }],
+    [{ permission: wideEpDeploymentApplyPermission, resourceRef: cluster }],
     { credentials },
   );
   return decision.result === AuthorizeResult.ALLOW;
@@ -31,19 +41,21 @@ export function initiatorOf(ctx: Pick<ActionContext<any>, 'user'>): string {
 
 /**
  * Throws a `NotAllowedError` naming the permission unless the task's
- * initiator holds it. Checked before the action touches a cluster or a
- * repository.
+ * initiator holds it for `cluster`. Checked before the action touches a
+ * cluster or a repository.
  */
 export async function assertAllowed(
   permissions: PermissionsService,
   ctx: Pick<ActionContext<any>, 'getInitiatorCredentials' | 'user'>,
-  permission: BasicPermission,
+  permission: ClusterPermission,
+  cluster: string,
   what: string,
 ): Promise<void> {
   const credentials = await ctx.getInitiatorCredentials();
-  const [decision] = await permissions.authorize([{ permission }], {
-    credentials,
-  });
+  const [decision] = await permissions.authorize(
+    [{ permission, resourceRef: cluster }],
+    { credentials },
+  );
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError(
       `${initiatorOf(ctx)} is not allowed to ${what} (permission ${

@@ -6,6 +6,7 @@ import {
   diffLiveDeployment,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
+import { clusterCallOptions } from './clusterCallOptions';
 import { entityRefInput, loadDeployment } from './loadDeployment';
 
 /** Action id of {@link createWideEpDiffAction}. */
@@ -71,7 +72,10 @@ export function createWideEpDiffAction(options: {
           `entityRef: the spec of ${entityRef} names no cluster to compare with`,
         );
       }
-      const client = await options.clusters.connect(spec.cluster);
+      const client = await options.clusters.connect(
+        spec.cluster,
+        clusterCallOptions(ctx),
+      );
       const diff = await diffLiveDeployment({ client, spec });
       for (const o of diff.objects) {
         const what = formatObjectRef(o);

@@ -124,7 +124,9 @@ describe('wide-ep:preflight', () => {
         {
           permission: expect.objectContaining({
             name: 'wide-ep.deployment.apply',
+            resourceType: 'wide-ep-cluster',
           }),
+          resourceRef: 'gpu-east',
         },
       ],
       {

@@ -5,6 +5,7 @@ import { renderDeployment } from '@internal/plugin-wide-ep-common';
 import { PreflightCheck, runPreflight } from '@internal/plugin-wide-ep-node';
 import { preflightRequirements } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
+import { clusterCallOptions } from './clusterCallOptions';
 import { initiatorOf, isApplyAllowed } from './authorizeApply';
 import { preflightExamples } from './preflight.examples';
 import { parseActionSpec, specInputSchema } from './specInput';
@@ -96,7 +97,7 @@ export function createWideEpPreflightAction(
         ctx.output('skipped', true);
       };
 
-      if (!(await isApplyAllowed(permissions, ctx))) {
+      if (!(await isApplyAllowed(permissions, ctx, cluster))) {
         const message = `${initiatorOf(
           ctx,
         )} is not allowed to check or deploy wide-EP deployments (permission wide-ep.deployment.apply)`;
@@ -120,7 +121,7 @@ export function createWideEpPreflightAction(
       );
       let checks: PreflightCheck[];
       try {
-        const client = await clusters.connect(cluster);
+        const client = await clusters.connect(cluster, clusterCallOptions(ctx));
         checks = await runPreflight(client, requirements);
       } catch (error) {
         if (

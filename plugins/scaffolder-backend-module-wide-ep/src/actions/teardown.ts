@@ -19,6 +19,7 @@ import {
   waitForPodsGone,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
+import { clusterCallOptions } from './clusterCallOptions';
 import { assertAllowed, initiatorOf } from './authorizeApply';
 import { entityRefInput, loadDeployment } from './loadDeployment';
 
@@ -133,10 +134,19 @@ export function createWideEpTeardownAction(
           `timeoutMinutes: must be at least 1 (got ${timeoutMinutes})`,
         );
       }
+      // The permission is decided per cluster, so the cluster must be known
+      // before anything else, for pull-request rollouts too.
+      if (!spec.cluster) {
+        throw new InputError(
+          `entityRef: the spec of ${entityRef} names no cluster, so there is nothing to delete from`,
+        );
+      }
+      const cluster = spec.cluster;
       await assertAllowed(
         options.permissions,
         ctx,
         wideEpDeploymentDeletePermission,
+        cluster,
         `tear down ${entityRef}`,
       );
       const rollout = ctx.input.rollout ?? deployment.rollout;
@@ -166,12 +176,10 @@ export function createWideEpTeardownAction(
         return;
       }
 
-      if (!spec.cluster) {
-        throw new InputError(
-          `entityRef: the spec of ${entityRef} names no cluster, so there is nothing to delete from`,
-        );
-      }
-      const client = await options.clusters.connect(spec.cluster);
+      const client = await options.clusters.connect(
+        cluster,
+        clusterCallOptions(ctx),
+      );
       ctx.logger.info(
         `Tearing down ${spec.namespace}/${spec.name} on cluster "${
           spec.cluster

@@ -27,6 +27,7 @@ import {
   writeDirectoryEntity,
 } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
+import { clusterCallOptions } from './clusterCallOptions';
 import { applyInStages } from './applyInStages';
 import { assertAllowed, initiatorOf } from './authorizeApply';
 import { entityRefInput, loadDeployment } from './loadDeployment';
@@ -224,18 +225,22 @@ export function createWideEpUpdateAction(options: WideEpUpdateActionOptions) {
         return;
       }
 
-      await assertAllowed(
-        options.permissions,
-        ctx,
-        wideEpDeploymentApplyPermission,
-        `update ${entityRef}`,
-      );
       if (!spec.cluster) {
         throw new InputError(
           `entityRef: the spec of ${entityRef} names no cluster`,
         );
       }
-      const client = await options.clusters.connect(spec.cluster);
+      await assertAllowed(
+        options.permissions,
+        ctx,
+        wideEpDeploymentApplyPermission,
+        spec.cluster,
+        `update ${entityRef}`,
+      );
+      const client = await options.clusters.connect(
+        spec.cluster,
+        clusterCallOptions(ctx),
+      );
       const audit = dryRun
         ? undefined
         : await options.auditor?.createEvent({

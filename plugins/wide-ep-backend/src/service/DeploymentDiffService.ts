@@ -12,7 +12,12 @@ import {
   specFromEntity,
   wideEpRankHealthReadPermission,
 } from '@internal/plugin-wide-ep-common';
-import { KubeClient, diffLiveDeployment } from '@internal/plugin-wide-ep-node';
+import {
+  KubeClient,
+  KubeConnectOptions,
+  diffLiveDeployment,
+} from '@internal/plugin-wide-ep-node';
+import { HTTP_REQUEST_CLUSTER_CALLS } from './clusterCalls';
 
 /**
  * The entity page's diff: what the entity's spec renders against what its
@@ -25,7 +30,12 @@ export class DeploymentDiffService {
     private readonly options: {
       catalog: Pick<CatalogService, 'getEntityByRef'>;
       permissions: Pick<PermissionsService, 'authorize'>;
-      clusters: { connect(name: string): Promise<KubeClient> };
+      clusters: {
+        connect(
+          name: string,
+          options?: KubeConnectOptions,
+        ): Promise<KubeClient>;
+      };
     },
   ) {}
 
@@ -64,7 +74,10 @@ export class DeploymentDiffService {
     if (!parsed.spec.cluster) {
       throw new InputError(`entity ${entityRef}: its spec names no cluster`);
     }
-    const client = await this.options.clusters.connect(parsed.spec.cluster);
+    const client = await this.options.clusters.connect(
+      parsed.spec.cluster,
+      HTTP_REQUEST_CLUSTER_CALLS,
+    );
     const diff = await diffLiveDeployment({ client, spec: parsed.spec });
     return { entityRef, ...diff };
   }

@@ -15,11 +15,15 @@ import {
   preflightRequirements,
   runPreflight,
   type KubeClient,
+  type KubeConnectOptions,
 } from '@internal/plugin-wide-ep-node';
+import { HTTP_REQUEST_CLUSTER_CALLS } from './clusterCalls';
 
 /** Options of {@link FormPreflight.create}. @public */
 export interface FormPreflightOptions {
-  clusters: { connect(name: string): Promise<KubeClient> };
+  clusters: {
+    connect(name: string, options?: KubeConnectOptions): Promise<KubeClient>;
+  };
   permissions: PermissionsService;
 }
 
@@ -27,7 +31,8 @@ export interface FormPreflightOptions {
  * The wide-ep:preflight checks for the template form, so a platform engineer
  * sees a missing CRD, GatewayClass, Secret or GPU shortage while choosing the
  * cluster rather than minutes into the task. Same spec parsing, permission
- * (`wide-ep.deployment.apply`) and read-only checks as the action.
+ * (`wide-ep.deployment.apply` on the cluster) and read-only checks as the
+ * action.
  * @public
  */
 export class FormPreflight {
@@ -49,15 +54,18 @@ export class FormPreflight {
       );
     }
     const [decision] = await this.options.permissions.authorize(
-      [{ permission: wideEpDeploymentApplyPermission }],
+      [{ permission: wideEpDeploymentApplyPermission, resourceRef: cluster }],
       { credentials: request.credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        'not allowed to check or deploy wide-EP deployments (permission wide-ep.deployment.apply)',
+        `not allowed to check or deploy wide-EP deployments on cluster "${cluster}" (permission wide-ep.deployment.apply)`,
       );
     }
-    const client = await this.options.clusters.connect(cluster);
+    const client = await this.options.clusters.connect(
+      cluster,
+      HTTP_REQUEST_CLUSTER_CALLS,
+    );
     const checks = await runPreflight(
       client,
       preflightRequirements(renderDeployment(parsed.spec)),

@@ -3,8 +3,14 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { WideEpClusterInfo } from '@internal/plugin-wide-ep-common';
 import { createKubeClient } from '../kube/createKubeClient';
+import {
+  KubeCallPolicy,
+  KubeConnectOptions,
+  resolveKubeCallPolicy,
+} from '../kube/patience';
 import type { KubeClient } from '../kube/types';
 import { makeKubeConfig } from './makeKubeConfig';
+import { readKubeCallPolicy } from './readKubeCallPolicy';
 import { readWideEpClusters } from './readWideEpClusters';
 import type { ClusterDetails, UnusableCluster } from './types';
 
@@ -18,26 +24,35 @@ export class ClusterRegistry {
   private readonly clusters: ReadonlyMap<string, ClusterDetails>;
   private readonly unusableByName: ReadonlyMap<string, UnusableCluster>;
 
+  private readonly callPolicy: Partial<KubeCallPolicy>;
+
   private constructor(
     clusters: readonly ClusterDetails[],
     unusable: readonly UnusableCluster[],
+    callPolicy: Partial<KubeCallPolicy>,
   ) {
     this.clusters = new Map(clusters.map(c => [c.name, c]));
     this.unusableByName = new Map(unusable.map(c => [c.name, c]));
+    this.callPolicy = callPolicy;
   }
 
-  /** Reads clusters once, at startup; see `readWideEpClusters`. */
+  /**
+   * Reads clusters once, at startup; see `readWideEpClusters`. The
+   * patience of every client it connects comes from `wideEp.clusterCalls`
+   * (see `readKubeCallPolicy`).
+   */
   static fromConfig(config: Config): ClusterRegistry {
     const { clusters, unusable } = readWideEpClusters(config);
-    return new ClusterRegistry(clusters, unusable);
+    return new ClusterRegistry(clusters, unusable, readKubeCallPolicy(config));
   }
 
   /** For tests and tools that already hold cluster details. */
   static fromClusters(
     clusters: readonly ClusterDetails[],
     unusable: readonly UnusableCluster[] = [],
+    callPolicy: Partial<KubeCallPolicy> = {},
   ): ClusterRegistry {
-    return new ClusterRegistry(clusters, unusable);
+    return new ClusterRegistry(clusters, unusable, callPolicy);
   }
 
   /** Names of the clusters wide-EP can connect to, in config order. */
@@ -97,10 +112,19 @@ export class ClusterRegistry {
     return makeKubeConfig(cluster);
   }
 
-  /** A {@link KubeClient} for the named cluster. */
-  async connect(name: string): Promise<KubeClient> {
+  /**
+   * A {@link KubeClient} for the named cluster. `options` add an `onSlow`
+   * reporter and a cancel signal, and may override the configured
+   * patience (`policy`) for this client only.
+   */
+  async connect(
+    name: string,
+    options: KubeConnectOptions = {},
+  ): Promise<KubeClient> {
     const cluster = this.get(name);
     return createKubeClient({
+      ...options,
+      policy: resolveKubeCallPolicy(this.callPolicy, options.policy),
       clusterName: cluster.name,
       kubeConfig: await this.makeKubeConfig(cluster),
     });

@@ -1,14 +1,22 @@
 import type {
+  Configuration,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
   V1APIResource,
 } from '@kubernetes/client-node';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { Clock, systemClock } from '../clock';
 import { KubeErrorContext, toBackstageError } from './errors';
 import { WIDE_EP_FIELD_MANAGER } from './fieldManager';
 import { loadClientNode } from './loadClientNode';
 import { formatObjectRef, objectRefOf } from './objectRef';
+import {
+  KubeCallRunner,
+  KubeConnectOptions,
+  TimedRequest,
+  resolveKubeCallPolicy,
+} from './patience';
 import type {
   KubeApplyOptions,
   KubeClient,
@@ -16,12 +24,19 @@ import type {
   ObjectRef,
 } from './types';
 
-/** Options for {@link createKubeClient}. @public */
-export interface CreateKubeClientOptions {
+/**
+ * Options for {@link createKubeClient}. The {@link KubeConnectOptions} set
+ * how long each call waits on the cluster and who hears about it.
+ *
+ * @public
+ */
+export interface CreateKubeClientOptions extends KubeConnectOptions {
   /** Configured cluster name, used in error messages. */
   clusterName: string;
   /** Credentials and endpoint, e.g. from `ClusterRegistry.makeKubeConfig`. */
   kubeConfig: KubeConfig;
+  /** Times attempts and backoff; default {@link systemClock}. */
+  clock?: Clock;
 }
 
 const LIST_PAGE_SIZE = 500;
@@ -30,6 +45,18 @@ const LIST_PAGE_SIZE = 500;
  * Creates a {@link KubeClient} backed by client-node's generic
  * `KubernetesObjectApi`, which resolves REST paths through API discovery
  * rather than guessing plurals.
+ *
+ * @remarks
+ * Every call runs under a {@link KubeCallPolicy}: each HTTP request
+ * (discovery, each page of a list, the apply itself) is abandoned after
+ * `attemptTimeoutMs`; a transient failure (timeout, refused or reset
+ * connection, 429, 5xx) retries the whole call with exponential backoff,
+ * reporting through `onSlow`, until `giveUpAfterMs`, then throws
+ * {@link ClusterNotAnsweringError} naming the cluster, the call and the time
+ * waited. Retrying is safe because every call is idempotent: reads and
+ * lists, server-side apply (the same patch twice stores the same object)
+ * and delete (a retried delete that had already happened finds the object
+ * gone, and reports it as such).
  *
  * @public
  */
@@ -44,15 +71,51 @@ export async function createKubeClient(
     findResource(
       apiVersion: string,
       kind: string,
+      config: Configuration,
     ): Promise<V1APIResource | undefined> {
-      return this.resource(apiVersion, kind);
+      return this.resource(apiVersion, kind, config);
+    }
+
+    /**
+     * This client's configuration with `signal` set on every request it
+     * makes. client-node 1.x builds each request context from the
+     * `options` argument's `baseServer`, and node-fetch aborts the request
+     * (and the reading of its body) when the signal fires.
+     */
+    withSignal(signal: AbortSignal): Configuration {
+      const base = this.configuration;
+      return {
+        ...base,
+        baseServer: {
+          makeRequestContext(endpoint, method) {
+            const context = base.baseServer.makeRequestContext(
+              endpoint,
+              method,
+            );
+            context.setSignal(signal);
+            return context;
+          },
+        },
+      };
     }
   }
 
   const api = options.kubeConfig.makeApiClient(DiscoveringObjectApi);
   const cluster = options.clusterName;
+  const policy = resolveKubeCallPolicy(options.policy);
+  if (options.maxWaitMs !== undefined) {
+    policy.giveUpAfterMs = Math.min(policy.giveUpAfterMs, options.maxWaitMs);
+  }
+  const runner = new KubeCallRunner({
+    cluster,
+    policy,
+    clock: options.clock ?? systemClock,
+    onSlow: options.onSlow,
+    signal: options.signal,
+  });
 
   async function resolve(
+    request: TimedRequest,
     target: {
       apiVersion: string;
       kind: string;
@@ -63,7 +126,13 @@ export async function createKubeClient(
   ): Promise<V1APIResource> {
     let resource: V1APIResource | undefined;
     try {
-      resource = await api.findResource(target.apiVersion, target.kind);
+      resource = await request(signal =>
+        api.findResource(
+          target.apiVersion,
+          target.kind,
+          api.withSignal(signal),
+        ),
+      );
     } catch (error) {
       // Discovery answers 404 when the whole group/version is not served.
       if ((error as { code?: unknown }).code !== 404) {
@@ -78,24 +147,40 @@ export async function createKubeClient(
     return resource;
   }
 
-  async function call<T>(
+  /** `apply Deployment llm-d/x`, `list Pod llm-d`: what onSlow and give-up errors name. */
+  function describeCall(
+    what: string,
+    target: { kind: string; namespace?: string; name?: string },
+  ): string {
+    if (target.name) {
+      return `${what} ${formatObjectRef({ ...target, name: target.name })}`;
+    }
+    return `${what} ${target.kind}${
+      target.namespace ? ` ${target.namespace}` : ''
+    }`;
+  }
+
+  function call<T>(
+    what: string,
     ref: ObjectRef,
     verb: KubeErrorContext['verb'],
-    fn: () => Promise<T>,
+    fn: (config: Configuration) => Promise<T>,
   ): Promise<T> {
-    const resource = await resolve(ref, verb);
-    if (resource.namespaced && !ref.namespace) {
-      // client-node would silently fall back to the kubeconfig's default
-      // namespace; deploying into "default" by accident is worse than failing.
-      throw new InputError(
-        `${formatObjectRef(ref)} is namespaced but has no metadata.namespace`,
-      );
-    }
-    try {
-      return await fn();
-    } catch (error) {
-      throw toBackstageError(error, { cluster, verb, object: ref });
-    }
+    return runner.run(describeCall(what, ref), async request => {
+      const resource = await resolve(request, ref, verb);
+      if (resource.namespaced && !ref.namespace) {
+        // client-node would silently fall back to the kubeconfig's default
+        // namespace; deploying into "default" by accident is worse than failing.
+        throw new InputError(
+          `${formatObjectRef(ref)} is namespaced but has no metadata.namespace`,
+        );
+      }
+      try {
+        return await request(signal => fn(api.withSignal(signal)));
+      } catch (error) {
+        throw toBackstageError(error, { cluster, verb, object: ref });
+      }
+    });
   }
 
   function header(ref: ObjectRef) {
@@ -118,15 +203,20 @@ export async function createKubeClient(
       const ref = objectRefOf(object);
       // structuredClone: client-node fills in defaults on the object it is given.
       const body = structuredClone(object);
-      return call(ref, 'patch', () =>
-        api.patch(
-          body,
-          undefined, // pretty
-          applyOptions.dryRun ? 'All' : undefined,
-          WIDE_EP_FIELD_MANAGER,
-          applyOptions.force,
-          PatchStrategy.ServerSideApply,
-        ),
+      return call(
+        applyOptions.dryRun ? 'apply (dry run)' : 'apply',
+        ref,
+        'patch',
+        config =>
+          api.patch(
+            body,
+            undefined, // pretty
+            applyOptions.dryRun ? 'All' : undefined,
+            WIDE_EP_FIELD_MANAGER,
+            applyOptions.force,
+            PatchStrategy.ServerSideApply,
+            config,
+          ),
       );
     },
 
@@ -134,7 +224,15 @@ export async function createKubeClient(
       ref: ObjectRef,
     ): Promise<T | undefined> {
       try {
-        return await call(ref, 'get', () => api.read<T>(header(ref)));
+        return await call('read', ref, 'get', config =>
+          api.read<T>(
+            header(ref),
+            undefined, // pretty
+            undefined, // exact
+            undefined, // exportt
+            config,
+          ),
+        );
       } catch (error) {
         if (isObjectNotFound(error)) {
           return undefined;
@@ -151,34 +249,42 @@ export async function createKubeClient(
         kind: listOptions.kind,
         namespace: listOptions.namespace,
       };
-      await resolve(target, 'list');
-      const items: T[] = [];
-      let continueToken: string | undefined;
-      try {
-        do {
-          const page: KubernetesListObject<T> = await api.list<T>(
-            listOptions.apiVersion,
-            listOptions.kind,
-            listOptions.namespace,
-            undefined, // pretty
-            undefined, // exact
-            undefined, // exportt
-            listOptions.fieldSelector,
-            listOptions.labelSelector,
-            LIST_PAGE_SIZE,
-            continueToken,
-          );
-          items.push(...page.items);
-          continueToken = page.metadata?._continue || undefined;
-        } while (continueToken);
-      } catch (error) {
-        throw toBackstageError(error, {
-          cluster,
-          verb: 'list',
-          object: target,
-        });
-      }
-      return items;
+      // A retry starts the list over: continue tokens expire, and a
+      // half-read list is no list.
+      return runner.run(describeCall('list', target), async request => {
+        await resolve(request, target, 'list');
+        const items: T[] = [];
+        let continueToken: string | undefined;
+        try {
+          do {
+            const token = continueToken;
+            const page: KubernetesListObject<T> = await request(signal =>
+              api.list<T>(
+                listOptions.apiVersion,
+                listOptions.kind,
+                listOptions.namespace,
+                undefined, // pretty
+                undefined, // exact
+                undefined, // exportt
+                listOptions.fieldSelector,
+                listOptions.labelSelector,
+                LIST_PAGE_SIZE,
+                token,
+                api.withSignal(signal),
+              ),
+            );
+            items.push(...page.items);
+            continueToken = page.metadata?._continue || undefined;
+          } while (continueToken);
+        } catch (error) {
+          throw toBackstageError(error, {
+            cluster,
+            verb: 'list',
+            object: target,
+          });
+        }
+        return items;
+      });
     },
 
     async delete(
@@ -186,15 +292,21 @@ export async function createKubeClient(
       deleteOptions?: { dryRun?: boolean },
     ): Promise<boolean> {
       try {
-        await call(ref, 'delete', () =>
-          api.delete(
-            header(ref),
-            undefined, // pretty
-            deleteOptions?.dryRun ? 'All' : undefined,
-            undefined, // gracePeriodSeconds
-            undefined, // orphanDependents
-            'Background',
-          ),
+        await call(
+          deleteOptions?.dryRun ? 'delete (dry run)' : 'delete',
+          ref,
+          'delete',
+          config =>
+            api.delete(
+              header(ref),
+              undefined, // pretty
+              deleteOptions?.dryRun ? 'All' : undefined,
+              undefined, // gracePeriodSeconds
+              undefined, // orphanDependents
+              'Background',
+              undefined, // body
+              config,
+            ),
         );
         return true;
       } catch (error) {

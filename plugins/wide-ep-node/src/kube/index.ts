@@ -33,6 +33,16 @@ export type {
   KubeStatusCause,
 } from './errors';
 export { WIDE_EP_FIELD_MANAGER } from './fieldManager';
+export {
+  ClusterNotAnsweringError,
+  DEFAULT_KUBE_CALL_POLICY,
+  formatSlowKubeCall,
+} from './patience';
+export type {
+  KubeCallPolicy,
+  KubeConnectOptions,
+  SlowKubeCall,
+} from './patience';
 export { loadClientNode } from './loadClientNode';
 export type { ClientNodeModule } from './loadClientNode';
 export {
