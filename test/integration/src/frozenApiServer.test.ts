@@ -11,9 +11,7 @@
  * Prints the measured figures: time to the first "has not answered" line of
  * the task log, and time to success (resumed) or failure (kept frozen).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -31,6 +29,11 @@ import {
   KubeClient,
   loadClientNode,
 } from '@internal/plugin-wide-ep-node';
+import {
+  freePort,
+  pidAlive,
+  runScript,
+} from '@internal/wide-ep-rank-simulator';
 import { runAction } from './actionContext';
 import { createNamespace } from './testCluster';
 
@@ -48,50 +51,6 @@ const allow = {
     requests.map(() => ({ result: 'ALLOW' })),
   authorizeConditional: async () => [],
 } as unknown as PermissionsService;
-
-function run(
-  file: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: timeoutMs,
-    });
-    let out = '';
-    child.stdout.on('data', d => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      code === 0
-        ? resolve(out)
-        : reject(new Error(`${file} exited with ${code ?? signal}`)),
-    );
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let env: NodeJS.ProcessEnv;
 let apiserverPid: number;
@@ -117,7 +76,7 @@ beforeAll(async () => {
         const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
         if (pid && pidAlive(pid)) process.kill(pid, 'SIGCONT');
       }
-      await run(
+      await runScript(
         path.join(CLUSTER_DIR, 'down'),
         { ...process.env, WIDE_EP_CLUSTER_STATE_DIR: stateDir },
         120_000,
@@ -134,7 +93,7 @@ beforeAll(async () => {
     WIDE_EP_ETCD_PORT: String(await freePort()),
     WIDE_EP_ETCD_PEER_PORT: String(await freePort()),
   };
-  const out = await run(path.join(CLUSTER_DIR, 'up'), env, 30 * 60_000);
+  const out = await runScript(path.join(CLUSTER_DIR, 'up'), env, 30 * 60_000);
   const kubeconfigPath = out.trim().split('\n').pop() ?? '';
   apiserverPid = Number(
     fs
@@ -163,7 +122,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // A stopped process cannot act on TERM: resume it before stopping it.
   resume();
-  if (env) await run(path.join(CLUSTER_DIR, 'down'), env, 120_000);
+  if (env) await runScript(path.join(CLUSTER_DIR, 'down'), env, 120_000);
 }, 180_000);
 
 afterEach(() => resume());

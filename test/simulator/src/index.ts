@@ -33,6 +33,9 @@ export type {
 } from './podRankSimulators';
 export {
   CONTROL_PLANE_START_TIMEOUT_MS,
+  freePort,
+  pidAlive,
+  runScript,
   startOwnControlPlane,
 } from './startControlPlane';
 export type { OwnControlPlane } from './startControlPlane';

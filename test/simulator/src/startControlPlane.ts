@@ -18,8 +18,8 @@ const CP_DIR = path.resolve(__dirname, '../../cluster/control-plane');
 /** A cold first run compiles the scheduler, controller-manager, LWS and kwok. */
 export const CONTROL_PLANE_START_TIMEOUT_MS = 40 * 60 * 1000;
 
-/** Runs a script; resolves with its stdout, stderr goes to ours. */
-function run(
+/** Runs a script; resolves with its stdout, stderr goes to ours. @public */
+export function runScript(
   file: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
@@ -43,7 +43,8 @@ function run(
   });
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. @public */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -54,7 +55,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process exists (signal 0). @public */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -83,7 +85,7 @@ export async function startOwnControlPlane(
         ...process.env,
         WIDE_EP_CP_STATE_DIR: path.join(CP_DIR, entry),
       };
-      await run(path.join(CP_DIR, 'down'), env, 120_000).catch(e =>
+      await runScript(path.join(CP_DIR, 'down'), env, 120_000).catch(e =>
         console.warn(`could not stop the leftover cluster ${entry}: ${e}`),
       );
     }
@@ -98,10 +100,10 @@ export async function startOwnControlPlane(
     CP_LWS_WEBHOOK_PORT: String(await freePort()),
   };
   const stop = async () => {
-    await run(path.join(CP_DIR, 'down'), env, 120_000);
+    await runScript(path.join(CP_DIR, 'down'), env, 120_000);
   };
   try {
-    const out = await run(
+    const out = await runScript(
       path.join(CP_DIR, 'up'),
       env,
       CONTROL_PLANE_START_TIMEOUT_MS,
