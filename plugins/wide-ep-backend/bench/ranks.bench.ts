@@ -41,6 +41,8 @@ import {
   assertApplySucceeded,
   createKubeClient,
   loadClientNode,
+  objectRefOf,
+  waitForReady,
 } from '@internal/plugin-wide-ep-node';
 import type { OperatorPod } from '@internal/plugin-wide-ep-common/testUtils';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
@@ -74,7 +76,7 @@ async function adminKubeconfig(): Promise<string> {
   return ownCluster.kubeconfigPath;
 }
 
-/** Applies the rendered objects and waits until every model-server pod has an IP and is Ready. */
+/** Applies the rendered objects and waits, as wide-ep:apply does, until every workload is ready. */
 async function deployOnControlPlane(
   client: KubeClient,
   objects: KubernetesObject[],
@@ -83,28 +85,23 @@ async function deployOnControlPlane(
   assertApplySucceeded(
     await applyManifests({ client, objects, dryRun: false }),
   );
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const pods = await client.list<V1Pod>({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      namespace,
-      labelSelector: 'llm-d.ai/inference-serving=true',
-    });
-    const ready = pods.filter(
-      p =>
-        p.status?.podIP &&
-        p.status.conditions?.some(
-          c => c.type === 'Ready' && c.status === 'True',
-        ),
-    );
-    if (ready.length === PODS) return ready;
-    if (Date.now() > deadline)
-      throw new Error(
-        `only ${ready.length}/${PODS} pods ready after 10 minutes`,
-      );
-    await new Promise(r => setTimeout(r, 1000));
-  }
+  // The generator's own readiness wait: every workload Available.
+  await waitForReady({
+    client,
+    namespace,
+    objects: objects.map(o => objectRefOf(o)),
+    intervalMs: 1000,
+    timeoutMs: 10 * 60_000,
+  });
+  const pods = await client.list<V1Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace,
+    labelSelector: 'llm-d.ai/inference-serving=true',
+  });
+  if (pods.length !== PODS || pods.some(p => !p.status?.podIP))
+    throw new Error(`expected ${PODS} pods with IPs, got ${pods.length}`);
+  return pods;
 }
 
 function child(script: string): ChildProcess {

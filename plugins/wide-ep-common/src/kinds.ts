@@ -234,6 +234,11 @@ export const KINDS: readonly KindInfo[] = [
 ];
 
 const BY_KIND = new Map(KINDS.map(k => [k.kind, k]));
+const ORDER = new Map(KINDS.map((k, i) => [k.kind, i]));
+// A kind the registry does not know goes with the workloads (applyStageOf),
+// after the last known one.
+const AFTER_WORKLOADS =
+  KINDS.reduce((last, k, i) => (k.stage === 'workloads' ? i : last), -1) + 0.5;
 
 /** The registry entry of a kind, or undefined for a kind the product never handles. @public */
 export function kindInfo(name: string): KindInfo | undefined {
@@ -258,13 +263,5 @@ export function applyStageOf(name: string): ApplyStage {
  * @public
  */
 export function applyOrderOf(name: string): number {
-  const i = KINDS.findIndex(k => k.kind === name);
-  if (i >= 0) return i;
-  const stage = APPLY_STAGE_ORDER.indexOf(applyStageOf(name));
-  const lastOfStage = KINDS.reduce(
-    (last, k, index) =>
-      APPLY_STAGE_ORDER.indexOf(k.stage) <= stage ? index : last,
-    -1,
-  );
-  return lastOfStage + 0.5;
+  return ORDER.get(name) ?? AFTER_WORKLOADS;
 }

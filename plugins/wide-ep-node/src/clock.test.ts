@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { systemClock } from './clock';
 import { ManualClock } from './testUtils';
 
@@ -21,5 +22,24 @@ describe('systemClock', () => {
     const start = Date.now();
     await systemClock.delay(20);
     expect(Date.now() - start).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe('systemClock in a process of its own', () => {
+  it('keeps the process alive while it waits: a script awaiting only a delay does not exit before it', () => {
+    const script = `require(${JSON.stringify(
+      require.resolve('./clock'),
+    )}).systemClock.delay(300).then(() => process.stdout.write('waited'))`;
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '-e',
+        script,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out).toBe('waited');
   });
 });

@@ -18,8 +18,10 @@ export interface Clock {
 
 /**
  * The real {@link Clock}: `Date.now` and an abortable `setTimeout`. The
- * timer is unref'd, so a pending delay alone (a background watch retry)
- * does not keep a process or a Jest worker alive.
+ * timer keeps the process alive like any other: a script that only awaits
+ * a readiness wait or a call's retry backoff must not exit in the middle
+ * of it. Background loops (the watch cache) abort their delays when they
+ * stop, so they do not hold a process open either.
  *
  * @public
  */
@@ -32,7 +34,6 @@ export const systemClock: Clock = {
         return;
       }
       const timer = setTimeout(done, ms);
-      timer.unref?.();
       signal?.addEventListener('abort', done, { once: true });
       function done() {
         clearTimeout(timer);

@@ -44,6 +44,7 @@ import {
   groveChildren,
   grovePodsFor,
   groveStatuses,
+  gvrOf,
   podState,
 } from './groveObjects';
 import { StatusWriter } from './statusWriter';
@@ -65,11 +66,7 @@ export interface DemoOperatorOptions {
   log?: (line: string) => void;
 }
 
-const GATEWAY: Gvr = {
-  group: 'gateway.networking.k8s.io',
-  version: 'v1',
-  plural: 'gateways',
-};
+const GATEWAY = gvrOf('Gateway');
 
 const codeOf = (error: unknown) => (error as { code?: number })?.code;
 

@@ -10,6 +10,7 @@ import {
   GROVE_KEYS,
   GROVE_MANAGER,
   groveNames,
+  kindInfo,
 } from '@internal/plugin-wide-ep-common';
 import {
   OperatorPod,
@@ -27,26 +28,18 @@ export interface Gvr {
   plural: string;
 }
 
-export const PCS: Gvr = {
-  group: 'grove.io',
-  version: 'v1alpha1',
-  plural: 'podcliquesets',
-};
-export const PCLQ: Gvr = {
-  group: 'grove.io',
-  version: 'v1alpha1',
-  plural: 'podcliques',
-};
-export const PCSG: Gvr = {
-  group: 'grove.io',
-  version: 'v1alpha1',
-  plural: 'podcliquescalinggroups',
-};
-export const CD: Gvr = {
-  group: 'resource.nvidia.com',
-  version: 'v1beta1',
-  plural: 'computedomains',
-};
+/** The custom resource of a kind, from the kind registry of -common. */
+export function gvrOf(kind: string): Gvr {
+  const info = kindInfo(kind);
+  if (!info) throw new Error(`${kind} is not in the kind registry`);
+  const [group, version] = info.apiVersion.split('/');
+  return { group, version, plural: info.plural };
+}
+
+export const PCS = gvrOf('PodCliqueSet');
+export const PCLQ = gvrOf('PodClique');
+export const PCSG = gvrOf('PodCliqueScalingGroup');
+export const CD = gvrOf('ComputeDomain');
 
 /**
  * Annotation on everything the emulation creates: the PodCliqueSet

@@ -128,7 +128,22 @@ export async function putPod(
   await setPodStatus(kubeConfig, namespace, name, status);
 }
 
-/** How to simulate the ranks of an operator-made pod on `host`, from the pod's own rank layout. */
+/** The served model of a generated vllm container, for the simulator's /v1/models. */
+function servedModel(pod: OperatorPod): string | undefined {
+  const vllm = (pod.spec?.containers ?? []).find(c => c.name === 'vllm') as
+    | { command?: string[]; args?: string[] }
+    | undefined;
+  const text = [...(vllm?.command ?? []), ...(vllm?.args ?? [])].join(' ');
+  return (
+    /--served-model-name[= ]+(\S+)/.exec(text)?.[1] ??
+    /vllm serve (\S+)/.exec(text)?.[1]
+  );
+}
+
+/**
+ * How to simulate the ranks of an operator-made pod on `host`, from the
+ * pod's own rank layout and the model its vllm command serves.
+ */
 export function rankSimulatorOptionsFor(
   pod: OperatorPod,
   host: string,
@@ -136,6 +151,7 @@ export function rankSimulatorOptionsFor(
   const result = podRankLayout(pod);
   if (!('layout' in result)) throw new Error(result.problem);
   const l = result.layout;
+  const model = servedModel(pod);
   return {
     host,
     mode: l.launchMode,
@@ -143,6 +159,7 @@ export function rankSimulatorOptionsFor(
     startRank: l.ranks[0].globalRank,
     basePort: l.vllmBasePort,
     ...(l.supervisorPort ? { supervisorPort: l.supervisorPort } : {}),
+    ...(model ? { modelName: model } : {}),
   };
 }
 

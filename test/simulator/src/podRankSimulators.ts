@@ -70,16 +70,6 @@ interface Running {
   started?: RankSimulator;
 }
 
-/** The served model of a generated vllm container, for the simulator's /v1/models. */
-function servedModel(pod: V1Pod): string | undefined {
-  const vllm = (pod.spec?.containers ?? []).find(c => c.name === 'vllm');
-  const text = [...(vllm?.command ?? []), ...(vllm?.args ?? [])].join(' ');
-  return (
-    /--served-model-name[= ]+(\S+)/.exec(text)?.[1] ??
-    /vllm serve (\S+)/.exec(text)?.[1]
-  );
-}
-
 const hasRanks = (pod: V1Pod) => 'layout' in podRankLayout(pod as never);
 
 /**
@@ -106,14 +96,12 @@ export async function simulatePodRanks(
 
   const startOne = (key: string, pod: V1Pod, ip: string) => {
     const name = pod.metadata!.name!;
-    const model = servedModel(pod);
     const entry: Running = {
       uid: pod.metadata!.uid!,
       ip,
       pod,
       sim: startRankSimulator({
         ...rankSimulatorOptionsFor(pod as OperatorPod, ip),
-        ...(model ? { modelName: model } : {}),
         ...(options.load
           ? { load: (rank: number) => options.load!(name, rank) }
           : {}),

@@ -1,8 +1,5 @@
 import { NODE_RANK_OFFSET_ENV } from '../render/vllmCommand';
 
-// The operators' own keys are part of the one operator model.
-export { GROVE_KEYS, LWS_KEYS } from '../operatorModel';
-
 /** Env vars the generator writes into the vllm container. @public */
 export const WIDE_EP_ENV = {
   dpSizeLocal: 'DP_SIZE_LOCAL',

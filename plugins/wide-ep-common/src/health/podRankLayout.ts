@@ -3,12 +3,8 @@ import { ROLES } from '../specSchema';
 import type { Orchestrator, Role } from '../specSchema';
 import type { LaunchMode } from '../topology';
 import type { HealthContainer, HealthPod, HealthPodSpec } from './kubeTypes';
-import {
-  GROVE_KEYS,
-  LWS_KEYS,
-  VLLM_CONTAINER,
-  WIDE_EP_ENV,
-} from './operatorKeys';
+import { GROVE_KEYS, LWS_KEYS } from '../operatorModel';
+import { VLLM_CONTAINER, WIDE_EP_ENV } from './operatorKeys';
 
 /** One data-parallel rank served by a pod. @public */
 export interface RankSlot {

@@ -5,7 +5,7 @@ import type {
   HealthPod,
 } from './kubeTypes';
 import { formatDuration, timeOf } from './formatDuration';
-import { GROVE_KEYS } from './operatorKeys';
+import { GROVE_KEYS } from '../operatorModel';
 import { vllmContainer } from './podRankLayout';
 
 /**

@@ -1,13 +1,12 @@
 import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
 import {
-  groupRanks,
   worstState,
   type DeploymentState,
-  type RoleView,
-} from './groupRanks';
+  type RankHealthResponse,
+} from '@internal/plugin-wide-ep-common';
+import { groupRanks, type RoleView } from './groupRanks';
 import { formatTimestamp } from './format';
 import { RankGrid } from './RankGrid';
 import { RankDetails } from './RankDetails';

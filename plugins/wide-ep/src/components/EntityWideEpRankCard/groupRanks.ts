@@ -13,8 +13,6 @@ import {
 
 // Role, group and deployment state are judged once, in -common (the rank
 // API judges groups with the same function); the card only lays them out.
-export { roleState, worstState } from '@internal/plugin-wide-ep-common';
-export type { DeploymentState } from '@internal/plugin-wide-ep-common';
 
 /** One rank cell of the grid. */
 export interface RankCellView {

@@ -15,6 +15,7 @@ import {
   wholeFormData,
   type TopologyFormAnalysis,
 } from './analyseTopologyForm';
+import { SpecIssueList } from '../SpecIssueList';
 
 /** Pods listed per group before the rest are summarised. */
 const MAX_PODS_LISTED = 16;
@@ -174,13 +175,7 @@ function PlanPreview(props: {
       {analysis.warnings.length > 0 && (
         <Alert severity="warning">
           <AlertTitle>Warnings</AlertTitle>
-          <ul>
-            {analysis.warnings.map(w => (
-              <li key={`${w.path}:${w.message}`}>
-                {w.path}: {w.message}
-              </li>
-            ))}
-          </ul>
+          <SpecIssueList issues={analysis.warnings} />
         </Alert>
       )}
       {analysis.files.length > 0 && (
@@ -239,13 +234,7 @@ export function TopologyPreviewField(
       {analysis.issues.length > 0 && (
         <Alert severity="error">
           <AlertTitle>The topology is not valid</AlertTitle>
-          <ul>
-            {analysis.issues.map(i => (
-              <li key={`${i.path}:${i.message}`}>
-                {i.path}: {i.message}
-              </li>
-            ))}
-          </ul>
+          <SpecIssueList issues={analysis.issues} />
         </Alert>
       )}
       {analysis.plan && (

@@ -7,6 +7,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { wholeFormData } from '../TopologyPreviewField/analyseTopologyForm';
 import { analyseUpdateForm, updateSummary } from './analyseUpdateForm';
+import { SpecIssueList } from '../SpecIssueList';
 
 /** The `ui:field` name of the update template's preview. @public */
 export const WIDE_EP_UPDATE_PREVIEW_FIELD = 'WideEpUpdatePreview';
@@ -69,13 +70,7 @@ export function UpdatePreviewField(
       </Typography>
       {analysis.issues.length > 0 && (
         <Alert severity="error">
-          <ul>
-            {analysis.issues.map(i => (
-              <li key={`${i.path}:${i.message}`}>
-                {i.path}: {i.message}
-              </li>
-            ))}
-          </ul>
+          <SpecIssueList issues={analysis.issues} />
         </Alert>
       )}
       {analysis.next && analysis.files.length === 0 && (
