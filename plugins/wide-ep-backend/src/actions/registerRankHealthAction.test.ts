@@ -42,6 +42,7 @@ function response(): RankHealthResponse {
     ],
     groups: groupHealth(ranks),
     ranks,
+    loadSource: 'probes',
   };
 }
 

@@ -168,6 +168,7 @@ describe('deriveRankHealth', () => {
         { role: 'decode', group: 0, state: 'healthy', ready: 16, total: 16 },
       ],
       ranks: expect.any(Array),
+      loadSource: 'probes',
     });
     expect(result.ranks).toHaveLength(24);
     expect(result.ranks[9]).toEqual({

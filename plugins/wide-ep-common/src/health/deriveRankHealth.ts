@@ -42,6 +42,8 @@ export interface DeriveRankHealthOptions {
   staleReason?: string;
   /** See {@link PodStatusVerdictOptions.defaultStartupBudgetMs}. */
   defaultStartupBudgetMs?: number;
+  /** Where the rank metrics come from; defaults to `probes` (the /metrics probes in `probes`). */
+  loadSource?: RankHealthResponse['loadSource'];
 }
 
 // Informer caches hand out the same object until it changes, so layouts are
@@ -252,6 +254,7 @@ export function deriveRankHealth(
     conditions: [...workloadConditions(objects), ...problems],
     groups,
     ranks,
+    loadSource: options.loadSource ?? 'probes',
   };
 }
 

@@ -14,4 +14,5 @@ export * from './rankVerdict';
 export * from './workloadConditions';
 export * from './groupHealth';
 export * from './deriveRankHealth';
+export * from './rankHistory';
 export { formatDuration } from './formatDuration';

@@ -10,12 +10,21 @@ import type { Role } from '../specSchema';
  */
 export type RankState = 'healthy' | 'starting' | 'unhealthy' | 'unknown';
 
-/** Load of one rank, read from vLLM /metrics. @public */
+/**
+ * Load of one rank: from Prometheus when one is configured for the cluster,
+ * else read from the rank's vLLM /metrics. Rates and percentiles need a
+ * time series, so only Prometheus fills them.
+ * @public
+ */
 export interface RankMetrics {
   running?: number;
   waiting?: number;
   /** 0..1 */
   kvCacheUsage?: number;
+  promptTokensPerSecond?: number;
+  generationTokensPerSecond?: number;
+  ttftP95Seconds?: number;
+  itlP95Seconds?: number;
 }
 
 /** One rank of `GET /api/wide-ep/ranks`. Field names are fixed. @public */
@@ -71,6 +80,8 @@ export interface RankHealthResponse {
   /** Every DP group, judged by its ranks (see {@link GroupHealth}). */
   groups: GroupHealth[];
   ranks: RankHealth[];
+  /** Where the rank metrics came from: Prometheus, or the backend's own /metrics probes. */
+  loadSource: 'prometheus' | 'probes';
 }
 
 /**

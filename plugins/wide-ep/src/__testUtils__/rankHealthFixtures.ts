@@ -89,6 +89,7 @@ export function makeRankHealthResponse(options: {
     ],
     groups: groupHealth(ranks),
     ranks,
+    loadSource: 'probes',
   };
 }
 
