@@ -12,6 +12,8 @@ export { SimulatedServer } from './SimulatedServer';
 export type { ServerBehaviour } from './SimulatedServer';
 export { vllmMetricsText } from './vllmMetricsText';
 export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
+export { ITL_BUCKETS, RankTotalsClock, TTFT_BUCKETS } from './rankTotals';
+export type { HistogramTotals, RankTotals } from './rankTotals';
 export { startApiServerProxy } from './startApiServerProxy';
 export type {
   ApiServerProxy,

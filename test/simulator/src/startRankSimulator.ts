@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { ServerBehaviour, SimulatedServer } from './SimulatedServer';
 import { RankLoad, vllmMetricsText } from './vllmMetricsText';
+import { RankTotalsClock } from './rankTotals';
 
 /** Options for {@link startRankSimulator}: one simulated model-server pod. */
 export interface RankSimulatorOptions {
@@ -88,12 +89,14 @@ export async function startRankSimulator(
   const startRank = options.startRank ?? 0;
   const modelName = options.modelName ?? DEFAULT_MODEL;
   const loads = new Map<number, RankLoad>();
+  const clocks = new Map<number, RankTotalsClock>();
   for (let i = 0; i < options.ranks; i++) {
     const r = startRank + i;
     loads.set(
       r,
       options.load?.(r) ?? { running: 0, waiting: 0, kvCacheUsage: 0 },
     );
+    clocks.set(r, new RankTotalsClock());
   }
 
   const apiHandler =
@@ -125,12 +128,16 @@ export async function startRankSimulator(
         );
       } else if (path === '/metrics') {
         const engines = new Map(served.map(r => [r, loads.get(r)!]));
+        const totals = new Map(
+          served.map(r => [r, clocks.get(r)!.advance(loads.get(r)!)]),
+        );
         send(
           res,
           200,
           vllmMetricsText({
             modelName,
             engines,
+            totals,
             legacyKvMetric: options.legacyKvMetric,
           }),
           'text/plain; version=0.0.4',
@@ -206,8 +213,11 @@ export async function startRankSimulator(
       fail: (status = 503) => server.fail(status),
       hang: () => server.hang(),
       heal: () => server.heal(),
-      setLoad: load =>
-        loads.set(globalRank, { ...loads.get(globalRank)!, ...load }),
+      setLoad: load => {
+        // What the old load produced until now is counted at the old rates.
+        clocks.get(globalRank)!.advance(loads.get(globalRank)!);
+        loads.set(globalRank, { ...loads.get(globalRank)!, ...load });
+      },
       get state() {
         return server.state;
       },
