@@ -14,6 +14,16 @@ export { vllmMetricsText } from './vllmMetricsText';
 export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
 export { ITL_BUCKETS, RankTotalsClock, TTFT_BUCKETS } from './rankTotals';
 export type { HistogramTotals, RankTotals } from './rankTotals';
+export {
+  SIMULATED_PODMONITOR_JOB,
+  prometheusBinary,
+  startPrometheus,
+} from './startPrometheus';
+export type {
+  PrometheusTargetGroup,
+  RunningPrometheus,
+  StartPrometheusOptions,
+} from './startPrometheus';
 export { startApiServerProxy } from './startApiServerProxy';
 export type {
   ApiServerProxy,
