@@ -26,5 +26,31 @@ export interface Config {
       /** Stop watching a deployment nobody has looked at for this many milliseconds. Default 600000. */
       watchIdleMs?: number;
     };
+    /**
+     * Prometheus as the load source of the rank API and its history
+     * (`GET /api/wide-ep/ranks/history`). For a cluster listed here, rank
+     * load (running, waiting, KV cache, token throughput, TTFT/ITL p95)
+     * comes from one query per deployment per freshness window, and the
+     * ranks are probed on /health only. Other clusters keep the direct
+     * /metrics probes.
+     */
+    prometheus?: {
+      /** Deadline of one query, in milliseconds. Default 3000. */
+      queryTimeoutMs?: number;
+      /** Window of rate() and the latency percentiles, in seconds; at least 4 scrape intervals. Default 60. */
+      rateWindowSeconds?: number;
+      clusters?: Array<{
+        /** A cluster name of kubernetes.clusterLocatorMethods. */
+        cluster: string;
+        /** Base URL of the Prometheus HTTP API (no credentials in it), e.g. http://prometheus-k8s.monitoring:9090. */
+        url: string;
+        /**
+         * Headers sent with every query, e.g. `Authorization: Bearer
+         * ${PROMETHEUS_TOKEN}` from an environment variable. Never logged.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+      }>;
+    };
   };
 }

@@ -260,6 +260,103 @@ describe('GET /api/wide-ep/ranks', () => {
   });
 });
 
+describe('GET /api/wide-ep/ranks/history, as the plugin wires it', () => {
+  const history = (query: string) => `/api/wide-ep/ranks/history?${query}`;
+
+  it.each([
+    [
+      'metric=running',
+      'query parameter entityRef is required once, e.g. ?entityRef=component:default/wide-ep',
+    ],
+    [
+      'entityRef=component:default/wide-ep',
+      'query parameter metric must be one of running, waiting, kvCacheUsage, promptTokensPerSecond, generationTokensPerSecond, ttftP95Seconds, itlP95Seconds',
+    ],
+    [
+      'entityRef=component:default/wide-ep&metric=gpuTemperature',
+      'query parameter metric must be one of running, waiting, kvCacheUsage, promptTokensPerSecond, generationTokensPerSecond, ttftP95Seconds, itlP95Seconds',
+    ],
+    [
+      'entityRef=component:default/wide-ep&metric=running&window=24h',
+      'query parameter window must be 15m or 60m',
+    ],
+    [
+      'entityRef=component:default/wide-ep&metric=running&window=15m&window=60m',
+      'query parameter window must be 15m or 60m',
+    ],
+  ])(
+    '400 for %s, naming the parameter, never cached',
+    async (query, message) => {
+      const server = await backend();
+      const res = await request(server).get(history(query));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ name: 'InputError', message });
+      expect(res.headers['cache-control']).toBe('no-store');
+    },
+  );
+
+  it('403 when the wide-ep.health.read permission is denied', async () => {
+    const server = await backend({ permission: AuthorizeResult.DENY });
+    const res = await request(server).get(
+      history('entityRef=component:default/wide-ep&metric=running&window=60m'),
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'not allowed to read rank health (wide-ep.health.read)',
+    });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('401 without credentials', async () => {
+    const server = await backend();
+    const res = await request(server)
+      .get(history('entityRef=component:default/wide-ep&metric=running'))
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('the same entity lookup as /ranks: 404 for an entity the catalog does not have', async () => {
+    const server = await backend();
+    const res = await request(server).get(
+      history('entityRef=component:default/missing&metric=waiting'),
+    );
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toBe(
+      'entity component:default/missing not found',
+    );
+  });
+});
+
+describe('wideEp.prometheus, as the plugin reads it at startup', () => {
+  it('a Prometheus for a cluster that is not configured stops the backend, naming the key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          wideEpPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              kubernetes: {
+                clusterLocatorMethods: [
+                  { type: 'config', clusters: [UNREACHABLE] },
+                ],
+              },
+              wideEp: {
+                prometheus: {
+                  clusters: [{ cluster: 'prod', url: 'http://127.0.0.1:9090' }],
+                },
+              },
+            },
+          }),
+          catalogServiceMock.factory({ entities: ENTITIES }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'wideEp.prometheus.clusters[0].cluster: unknown cluster "prod"; configured: test',
+    );
+  });
+});
+
 describe('GET /api/wide-ep/clusters', () => {
   it('lists cluster names and titles for the template, usable first, never URLs or tokens', async () => {
     const server = await backend({

@@ -12,7 +12,17 @@ import {
   createClientNodeInformerFactory,
 } from '@internal/plugin-wide-ep-node';
 import { readWideEpBackendConfig } from './config';
-import { RankProber, createHttpEndpointProbe } from './probe';
+import {
+  RankProber,
+  createConcurrencyLimit,
+  createHttpEndpointProbe,
+} from './probe';
+import { readPrometheusConfig } from './prometheus/prometheusConfig';
+import { PrometheusClient } from './prometheus/PrometheusClient';
+import { PrometheusRankLoad } from './prometheus/PrometheusRankLoad';
+import { PrometheusHistory } from './history/PrometheusHistory';
+import { ProbeHistory } from './history/ProbeHistory';
+import { RankHistoryService } from './history/RankHistoryService';
 import { createRouter } from './router';
 import { RankHealthService } from './service/RankHealthService';
 import { FormPreflight } from './service/FormPreflight';
@@ -80,6 +90,9 @@ export const wideEpPlugin = createBackendPlugin({
               rankHealth: {
                 getRankHealth: async () => notConfigured('rank health is')(),
               },
+              rankHistory: {
+                getRankHistory: async () => notConfigured('rank health is')(),
+              },
               clusters: { list: clustersNotConfigured },
               preflight: { check: async () => clustersNotConfigured() },
               diff: { getDiff: async () => clustersNotConfigured() },
@@ -95,27 +108,62 @@ export const wideEpPlugin = createBackendPlugin({
           logger: logger.child({ component: 'watch' }),
           timing: { idleMs: settings.watchIdleMs },
         });
-        const probeEndpoint = createHttpEndpointProbe({
-          timeoutMs: settings.probeTimeoutMs,
-        });
+        // Read after the clusters, so a Prometheus for an unknown cluster is named.
+        const prometheusConfig = readPrometheusConfig(config, [
+          ...clusters.names(),
+          ...clusters.unusable().map(c => c.name),
+        ]);
+        const prometheusClients = new Map(
+          [...prometheusConfig.endpoints].map(([name, endpoint]) => [
+            name,
+            new PrometheusClient({
+              endpoint,
+              timeoutMs: prometheusConfig.queryTimeoutMs,
+            }),
+          ]),
+        );
         // Answers are shared for a fifth of the window (at most 1 s); probes
-        // are kept fresher by as much, so no answer holds older data.
+        // and queries are kept fresher by as much, so no answer holds older data.
         const responseTtlMs = Math.min(
           1_000,
           Math.floor(settings.freshnessMs / 5),
         );
-        const prober = RankProber.create({
-          probeEndpoint,
+        const probeEndpoint = createHttpEndpointProbe({
+          timeoutMs: settings.probeTimeoutMs,
+        });
+        const proberOptions = {
           freshnessMs: settings.freshnessMs - responseTtlMs,
+          // One bound across both probers: endpoints probed at the same time.
+          limit: createConcurrencyLimit(settings.concurrency),
           concurrency: settings.concurrency,
           // Many hung ranks behind the concurrency bound must not hold every answer.
           maxWaitMs: 2 * settings.probeTimeoutMs,
           logger: logger.child({ component: 'prober' }),
+        };
+        const prober = RankProber.create({ ...proberOptions, probeEndpoint });
+        // Ranks whose load comes from Prometheus: /health only.
+        const probeHealth = createHttpEndpointProbe({
+          timeoutMs: settings.probeTimeoutMs,
+          metrics: false,
+        });
+        const healthProber = RankProber.create({
+          ...proberOptions,
+          probeEndpoint: probeHealth,
         });
         lifecycle.addShutdownHook(async () => {
           await watchCache.stop();
           probeEndpoint.close();
+          probeHealth.close();
         });
+        const prometheusLoad = prometheusClients.size
+          ? new PrometheusRankLoad({
+              clients: prometheusClients,
+              freshnessMs: settings.freshnessMs - responseTtlMs,
+              rateWindowSeconds: prometheusConfig.rateWindowSeconds,
+              logger: logger.child({ component: 'prometheus' }),
+            })
+          : undefined;
+        const probeHistory = new ProbeHistory();
 
         const rankHealth = RankHealthService.create({
           catalog,
@@ -123,14 +171,33 @@ export const wideEpPlugin = createBackendPlugin({
           clusters,
           watchCache,
           prober,
+          healthProber,
+          prometheus: prometheusLoad,
+          onProbedLoad: (key, response) =>
+            probeHistory.record(key, response.ranks, Date.now()),
           defaultStartupBudgetMs: settings.defaultStartupBudgetMs,
           responseTtlMs,
+        });
+        const rankHistory = new RankHistoryService({
+          rankHealth,
+          watchCache,
+          probeHistory,
+          ...(prometheusClients.size
+            ? {
+                prometheus: new PrometheusHistory({
+                  clients: prometheusClients,
+                  freshnessMs: settings.freshnessMs,
+                  rateWindowSeconds: prometheusConfig.rateWindowSeconds,
+                }),
+              }
+            : {}),
         });
         registerRankHealthAction({ actionsRegistry, rankHealth });
         httpRouter.use(
           await createRouter({
             httpAuth,
             rankHealth,
+            rankHistory,
             clusters,
             preflight: FormPreflight.create({ clusters, permissions }),
             diff: new DeploymentDiffService({ catalog, permissions, clusters }),
@@ -141,6 +208,12 @@ export const wideEpPlugin = createBackendPlugin({
             clusters.names().join(', ') || 'none'
           }`,
         );
+        for (const endpoint of prometheusConfig.endpoints.values()) {
+          // The URL only: headers are secret.
+          logger.info(
+            `rank load of cluster "${endpoint.cluster}" from Prometheus at ${endpoint.url}; its ranks are probed on /health only`,
+          );
+        }
         for (const { name, reason } of clusters.unusable()) {
           logger.warn(`rank health leaves cluster "${name}" out: ${reason}`);
         }

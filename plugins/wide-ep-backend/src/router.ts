@@ -3,6 +3,13 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { GetRankHealthOptions } from './service/RankHealthService';
+import type { GetRankHistoryOptions } from './history/RankHistoryService';
+import {
+  RANK_HISTORY_METRICS,
+  type RankHistoryMetric,
+  type RankHistoryResponse,
+  type RankHistoryWindow,
+} from '@internal/plugin-wide-ep-common';
 import type {
   WideEpDiffResponse,
   RankHealthResponse,
@@ -17,6 +24,11 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   rankHealth: {
     getRankHealth(options: GetRankHealthOptions): Promise<RankHealthResponse>;
+  };
+  rankHistory: {
+    getRankHistory(
+      options: GetRankHistoryOptions,
+    ): Promise<RankHistoryResponse>;
   };
   /** The configured clusters; throws when the configuration is unusable. */
   clusters: { list(): WideEpClusterInfo[] };
@@ -37,6 +49,8 @@ export interface RouterOptions {
 /**
  * Routes of the wide-EP backend, mounted at `/api/wide-ep`:
  * - `GET /ranks?entityRef=<kind:namespace/name>` answers a `RankHealthResponse`;
+ * - `GET /ranks/history?entityRef=&metric=&window=15m|60m` answers a
+ *   `RankHistoryResponse` (same permission and entity lookup as /ranks);
  * - `GET /clusters` answers a `WideEpClusterListResponse` (names for the
  *   template's cluster picker, never URLs or tokens);
  * - `POST /preflight` with `{ cluster, spec }` runs the read-only preflight
@@ -79,6 +93,39 @@ export async function createRouter(
     });
     const body = await options.diff.getDiff({ entityRef, credentials });
     res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
+  router.get('/ranks/history', async (req, res) => {
+    // Before anything can fail: no answer of this route, error or not, is cached.
+    res.setHeader('Cache-Control', 'no-store');
+    const { entityRef, metric, window = '15m' } = req.query;
+    if (typeof entityRef !== 'string' || entityRef === '') {
+      throw new InputError(
+        'query parameter entityRef is required once, e.g. ?entityRef=component:default/wide-ep',
+      );
+    }
+    if (
+      typeof metric !== 'string' ||
+      !(RANK_HISTORY_METRICS as readonly string[]).includes(metric)
+    ) {
+      throw new InputError(
+        `query parameter metric must be one of ${RANK_HISTORY_METRICS.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (window !== '15m' && window !== '60m') {
+      throw new InputError('query parameter window must be 15m or 60m');
+    }
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = await options.rankHistory.getRankHistory({
+      entityRef,
+      metric: metric as RankHistoryMetric,
+      window: window as RankHistoryWindow,
+      credentials,
+    });
     res.json(body);
   });
   router.get('/ranks', async (req, res) => {

@@ -14,6 +14,11 @@ export interface RankProberOptions {
   /** Endpoints probed at the same time, across all callers. */
   concurrency: number;
   /**
+   * A concurrency limit shared with other probers (then `concurrency` is
+   * not used): one bound across the /health-only and the full prober.
+   */
+  limit?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
    * Longest a caller waits for missing results, e.g. while many ranks time
    * out behind a bounded concurrency; endpoints still being probed are then
    * left out (the derivation reports them as not probed yet) and keep being
@@ -64,7 +69,7 @@ export class RankProber {
   private slowestMs = 0;
 
   private constructor(private readonly options: RankProberOptions) {
-    this.limit = createConcurrencyLimit(options.concurrency);
+    this.limit = options.limit ?? createConcurrencyLimit(options.concurrency);
     this.now = options.now ?? Date.now;
   }
 

@@ -16,6 +16,11 @@ export interface HttpEndpointProbeOptions {
   maxSocketsPerHost?: number;
   /** /metrics bodies beyond this are cut off and ignored. Default 8 MiB. */
   maxMetricsBytes?: number;
+  /**
+   * Whether to fetch /metrics too. Default true; false where the load comes
+   * from Prometheus, so only /health is probed.
+   */
+  metrics?: boolean;
 }
 
 /** Probes one vLLM API endpoint. @public */
@@ -31,8 +36,8 @@ interface Reply {
 }
 
 /**
- * Probes vLLM endpoints over plain HTTP: `GET /health` and `GET /metrics`
- * in parallel, each with a hard deadline. Never rejects: every failure is
+ * Probes vLLM endpoints over plain HTTP: `GET /health` and (unless
+ * `metrics: false`) `GET /metrics` in parallel, each with a hard deadline. Never rejects: every failure is
  * an outcome.
  *
  * @remarks
@@ -168,12 +173,14 @@ export function createHttpEndpointProbe(
     }
     const [health, metrics] = await Promise.all([
       get(target, PROBE_PATHS.health, false),
-      get(target, PROBE_PATHS.metrics, true),
+      options.metrics === false
+        ? undefined
+        : get(target, PROBE_PATHS.metrics, true),
     ]);
     return {
       probedAt,
       health: health.outcome,
-      ...(metrics.outcome.kind === 'ok' && metrics.body !== undefined
+      ...(metrics?.outcome.kind === 'ok' && metrics.body !== undefined
         ? { engines: parseVllmMetrics(metrics.body) }
         : {}),
     };

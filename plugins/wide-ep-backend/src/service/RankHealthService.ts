@@ -11,7 +11,10 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  DeploymentCondition,
   EndpointProbe,
+  EngineMetrics,
+  HealthPod,
   ProbeTarget,
   RankHealthResponse,
   deploymentProbeTargets,
@@ -31,9 +34,23 @@ export interface RankHealthServiceOptions {
   permissions: Pick<PermissionsService, 'authorize'>;
   clusters: ClusterNames;
   watchCache: KubeWatchCache;
-  prober: {
-    probe(targets: ProbeTarget[]): Promise<Map<string, EndpointProbe>>;
+  /** Probes /health and /metrics: deployments whose load does not come from Prometheus. */
+  prober: RankHealthProber;
+  /**
+   * Prometheus as the load source for the clusters that have one; their
+   * ranks are probed on /health only, by `healthProber`.
+   */
+  prometheus?: {
+    has(cluster: string): boolean;
+    load(
+      locator: DeploymentLocator,
+      pods: readonly HealthPod[],
+    ): Promise<{ engines: Map<string, Record<string, EngineMetrics>> }>;
   };
+  /** Probes /health only; required with `prometheus`. */
+  healthProber?: RankHealthProber;
+  /** Sees every computed answer of a deployment whose load came from probes (the history without Prometheus). */
+  onProbedLoad?: (deploymentKey: string, response: RankHealthResponse) => void;
   defaultStartupBudgetMs?: number;
   /**
    * Reuse a computed answer for this long (per entity and deployment), so
@@ -43,6 +60,11 @@ export interface RankHealthServiceOptions {
   responseTtlMs?: number;
   /** Milliseconds since epoch; injected by tests. */
   now?: () => number;
+}
+
+/** Probes endpoints at a bounded cost (see RankProber). @public */
+export interface RankHealthProber {
+  probe(targets: ProbeTarget[]): Promise<Map<string, EndpointProbe>>;
 }
 
 /** Options for {@link RankHealthService.getRankHealth}. @public */
@@ -74,9 +96,14 @@ export class RankHealthService {
     return new RankHealthService(options);
   }
 
-  async getRankHealth(
+  /**
+   * The deployment behind an entity, for a caller allowed to read rank
+   * health who can see the entity: permission check, then the catalog
+   * lookup with the caller's credentials.
+   */
+  async locate(
     request: GetRankHealthOptions,
-  ): Promise<RankHealthResponse> {
+  ): Promise<{ entityRef: string; locator: DeploymentLocator }> {
     const ref = parseRef(request.entityRef);
     const [decision] = await this.options.permissions.authorize(
       [{ permission: wideEpRankHealthReadPermission }],
@@ -94,8 +121,16 @@ export class RankHealthService {
       credentials: request.credentials,
     });
     if (!entity) throw new NotFoundError(`entity ${entityRef} not found`);
+    return {
+      entityRef,
+      locator: deploymentLocatorFor(entity, this.options.clusters),
+    };
+  }
 
-    const locator = deploymentLocatorFor(entity, this.options.clusters);
+  async getRankHealth(
+    request: GetRankHealthOptions,
+  ): Promise<RankHealthResponse> {
+    const { entityRef, locator } = await this.locate(request);
     // Shared only after this caller passed the permission check and could see the entity.
     const key = JSON.stringify([entityRef, locator]);
     const ttl = this.options.responseTtlMs ?? 0;
@@ -120,25 +155,98 @@ export class RankHealthService {
       this.options.watchCache,
       locator,
     );
-    const probes = await this.options.prober.probe(
-      deploymentProbeTargets(snapshot.objects.pods),
-    );
+    const { pods } = snapshot.objects;
+    const targets = deploymentProbeTargets(pods);
+    const load = await this.probeAndLoad(locator, pods, targets);
     const response = deriveRankHealth({
       entityRef,
       cluster: locator.cluster,
       namespace: locator.namespace,
       objects: snapshot.objects,
-      probes,
+      probes: load.probes,
       now: this.now(),
       observedAt: new Date(snapshot.observedAt).toISOString(),
       ...(snapshot.staleReason ? { staleReason: snapshot.staleReason } : {}),
       defaultStartupBudgetMs: this.options.defaultStartupBudgetMs,
+      loadSource: load.source,
     });
-    return {
+    const full = {
       ...response,
-      conditions: [...response.conditions, ...snapshot.conditions],
+      conditions: [
+        ...response.conditions,
+        ...snapshot.conditions,
+        ...load.conditions,
+      ],
     };
+    if (load.source === 'probes')
+      this.options.onProbedLoad?.(deploymentKey(locator), full);
+    return full;
   }
+
+  /**
+   * Health from the probes, load from Prometheus where the cluster has
+   * one (then only /health is probed); when its query fails or finds no
+   * series, a condition says so and the load comes from /metrics probes.
+   */
+  private async probeAndLoad(
+    locator: DeploymentLocator,
+    pods: readonly HealthPod[],
+    targets: ProbeTarget[],
+  ): Promise<{
+    probes: Map<string, EndpointProbe>;
+    source: RankHealthResponse['loadSource'];
+    conditions: DeploymentCondition[];
+  }> {
+    const { prometheus, healthProber } = this.options;
+    if (!prometheus?.has(locator.cluster) || !healthProber || !targets.length)
+      return {
+        probes: await this.options.prober.probe(targets),
+        source: 'probes',
+        conditions: [],
+      };
+    const [health, load] = await Promise.all([
+      healthProber.probe(targets),
+      prometheus.load(locator, pods).then(
+        ok => ok,
+        (error: Error) => error,
+      ),
+    ]);
+    let problem: DeploymentCondition | undefined;
+    if (load instanceof Error) {
+      problem = {
+        type: 'LoadFromPrometheus',
+        status: 'False',
+        reason: 'QueryFailed',
+        message: `${load.message}; rank load read from the ranks' /metrics instead`,
+        source: `Prometheus/${locator.cluster}`,
+      };
+    } else if (load.engines.size === 0) {
+      problem = {
+        type: 'LoadFromPrometheus',
+        status: 'False',
+        reason: 'NoSeries',
+        message: `Prometheus of cluster "${locator.cluster}" has no vLLM series with namespace="${locator.namespace}" and llm_d_deployment="${locator.deployment}" for the running pods (is monitoring enabled in the deployment spec, and does Prometheus select its PodMonitor?); rank load read from the ranks' /metrics instead`,
+        source: `Prometheus/${locator.cluster}`,
+      };
+    }
+    if (problem || load instanceof Error)
+      return {
+        probes: await this.options.prober.probe(targets),
+        source: 'probes',
+        conditions: problem ? [problem] : [],
+      };
+    const probes = new Map<string, EndpointProbe>();
+    for (const [key, probe] of health) {
+      const engines = load.engines.get(key);
+      probes.set(key, engines ? { ...probe, engines } : probe);
+    }
+    return { probes, source: 'prometheus', conditions: [] };
+  }
+}
+
+/** Identifies a deployment across entities: cluster, namespace, name. @public */
+export function deploymentKey(locator: DeploymentLocator): string {
+  return `${locator.cluster}/${locator.namespace}/${locator.deployment}`;
 }
 
 function parseRef(value: string): CompoundEntityRef {

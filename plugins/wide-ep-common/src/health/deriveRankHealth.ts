@@ -4,6 +4,7 @@ import type {
   DeploymentCondition,
   RankHealth,
   RankHealthResponse,
+  RankMetrics,
   RoleSummary,
 } from './types';
 import type {
@@ -18,6 +19,7 @@ import { PodRankLayout, podRankLayout } from './podRankLayout';
 import { PodVerdict, podStatusVerdict } from './podStatusVerdict';
 import {
   EndpointProbe,
+  EngineMetrics,
   ProbeTarget,
   probeTargetsForPod,
   rankEngineMetrics,
@@ -206,17 +208,7 @@ export function deriveRankHealth(
         port: rank.port,
         state,
         ...(reason ? { reason } : {}),
-        metrics: {
-          ...(metrics?.running !== undefined
-            ? { running: metrics.running }
-            : {}),
-          ...(metrics?.waiting !== undefined
-            ? { waiting: metrics.waiting }
-            : {}),
-          ...(metrics?.kvCacheUsage !== undefined
-            ? { kvCacheUsage: metrics.kvCacheUsage }
-            : {}),
-        },
+        metrics: rankMetricsOf(metrics),
         ...(probe ? { probedAt: probe.probedAt } : {}),
       });
     }
@@ -256,6 +248,24 @@ export function deriveRankHealth(
     ranks,
     loadSource: options.loadSource ?? 'probes',
   };
+}
+
+const RANK_METRIC_FIELDS = [
+  'running',
+  'waiting',
+  'kvCacheUsage',
+  'promptTokensPerSecond',
+  'generationTokensPerSecond',
+  'ttftP95Seconds',
+  'itlP95Seconds',
+] as const satisfies readonly (keyof RankMetrics)[];
+
+/** The {@link RankMetrics} fields of an engine's metrics (not engineHealthy). */
+function rankMetricsOf(metrics: EngineMetrics | undefined): RankMetrics {
+  const out: RankMetrics = {};
+  for (const field of RANK_METRIC_FIELDS)
+    if (metrics?.[field] !== undefined) out[field] = metrics[field];
+  return out;
 }
 
 /** A replacement pod wins over one that is terminating, then the newer one. */

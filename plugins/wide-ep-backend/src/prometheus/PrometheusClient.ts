@@ -1,0 +1,189 @@
+import type { PrometheusEndpoint } from './prometheusConfig';
+
+/** One series of an instant query: labels and value. @public */
+export interface PrometheusSample {
+  metric: Record<string, string>;
+  /** NaN when Prometheus answered NaN (e.g. a quantile of no observations). */
+  value: number;
+}
+
+/** One series of a range query: labels and `[unix seconds, value]` points. @public */
+export interface PrometheusRangeSeries {
+  metric: Record<string, string>;
+  values: [number, number][];
+}
+
+/**
+ * A query that did not answer: Prometheus unreachable, an HTTP or PromQL
+ * error, a timeout. The message names the cluster and what went wrong,
+ * never a header.
+ * @public
+ */
+export class PrometheusQueryError extends Error {
+  name = 'PrometheusQueryError';
+}
+
+/** Options for {@link PrometheusClient}. @public */
+export interface PrometheusClientOptions {
+  endpoint: PrometheusEndpoint;
+  timeoutMs: number;
+  /** Responses beyond this many bytes are refused. Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** Injected by tests; default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * The two Prometheus HTTP API calls the load source needs,
+ * `/api/v1/query` and `/api/v1/query_range` (POST, form-encoded, as
+ * Grafana sends long queries), with a deadline each. Counts the queries it
+ * sends, so tests and benchmarks can check they do not grow with viewers.
+ * @public
+ */
+export class PrometheusClient {
+  private sent = 0;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly options: PrometheusClientOptions) {
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  /** Queries sent since creation. */
+  get queryCount(): number {
+    return this.sent;
+  }
+
+  get cluster(): string {
+    return this.options.endpoint.cluster;
+  }
+
+  /** Instant query at `time` (unix seconds; default now). */
+  async query(promql: string, time?: number): Promise<PrometheusSample[]> {
+    const data = await this.call('query', {
+      query: promql,
+      ...(time !== undefined ? { time: String(time) } : {}),
+    });
+    if (data.resultType !== 'vector')
+      throw new PrometheusQueryError(
+        `Prometheus of cluster "${this.cluster}" answered a ${data.resultType}, not a vector`,
+      );
+    return (
+      data.result as {
+        metric: Record<string, string>;
+        value: [number, string];
+      }[]
+    ).map(s => ({ metric: s.metric, value: Number(s.value[1]) }));
+  }
+
+  /** Range query from `start` to `end` (unix seconds) every `stepSeconds`. */
+  async queryRange(
+    promql: string,
+    start: number,
+    end: number,
+    stepSeconds: number,
+  ): Promise<PrometheusRangeSeries[]> {
+    const data = await this.call('query_range', {
+      query: promql,
+      start: String(start),
+      end: String(end),
+      step: String(stepSeconds),
+    });
+    if (data.resultType !== 'matrix')
+      throw new PrometheusQueryError(
+        `Prometheus of cluster "${this.cluster}" answered a ${data.resultType}, not a matrix`,
+      );
+    return (
+      data.result as {
+        metric: Record<string, string>;
+        values: [number, string][];
+      }[]
+    ).map(s => ({
+      metric: s.metric,
+      values: s.values.map(([t, v]) => [t, Number(v)]),
+    }));
+  }
+
+  private async call(
+    api: 'query' | 'query_range',
+    params: Record<string, string>,
+  ): Promise<{ resultType: string; result: unknown[] }> {
+    const { endpoint, timeoutMs } = this.options;
+    const where = `Prometheus of cluster "${endpoint.cluster}" (${endpoint.url})`;
+    this.sent++;
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${endpoint.url}/api/v1/${api}`, {
+        method: 'POST',
+        headers: {
+          ...endpoint.headers,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({
+          ...params,
+          // Prometheus stops evaluating too, not only this client waiting.
+          timeout: `${timeoutMs / 1000}s`,
+        }).toString(),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const e = error as Error & {
+        cause?: { code?: string; message?: string };
+      };
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        throw new PrometheusQueryError(
+          `${where} did not answer within ${timeoutMs} ms`,
+        );
+      throw new PrometheusQueryError(
+        `${where} could not be reached (${
+          e.cause?.code ?? e.cause?.message ?? e.message
+        })`,
+      );
+    }
+    const text = await this.readBody(res, where);
+    let body: {
+      status?: string;
+      error?: string;
+      errorType?: string;
+      data?: { resultType: string; result: unknown[] };
+    };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new PrometheusQueryError(
+        `${where} answered HTTP ${res.status} with a body that is not JSON${
+          res.status === 401 || res.status === 403
+            ? ' (check wideEp.prometheus headers)'
+            : ''
+        }`,
+      );
+    }
+    if (body.status !== 'success' || !body.data) {
+      throw new PrometheusQueryError(
+        `${where} answered HTTP ${res.status}: ${body.errorType ?? 'error'}: ${
+          body.error ?? 'no data'
+        }`,
+      );
+    }
+    return body.data;
+  }
+
+  private async readBody(res: Response, where: string): Promise<string> {
+    const max = this.options.maxResponseBytes ?? 64 * 1024 * 1024;
+    const length = Number(res.headers.get('content-length') ?? 0);
+    if (length > max) {
+      await res.body?.cancel();
+      throw new PrometheusQueryError(
+        `${where} answered ${length} bytes, more than ${max}`,
+      );
+    }
+    try {
+      return await res.text();
+    } catch (error) {
+      throw new PrometheusQueryError(
+        `${where} broke off its answer (${(error as Error).message})`,
+      );
+    }
+  }
+}
