@@ -3,7 +3,10 @@ import { readPrometheusConfig } from './prometheusConfig';
 
 const read = (prometheus: unknown, known = ['prod', 'staging']) =>
   readPrometheusConfig(
-    mockServices.rootConfig({ data: { wideEp: { prometheus } } }),
+    // Any shape, valid or not, as a YAML file could hold it.
+    mockServices.rootConfig({
+      data: { wideEp: { prometheus } } as Record<string, any>,
+    }),
     known,
   );
 
