@@ -27,6 +27,7 @@ export class SimulatedServer {
   private readonly sockets = new Set<Socket>();
   private behaviour: ServerBehaviour = { kind: 'ok' };
   private served = 0;
+  private readonly servedByPath = new Map<string, number>();
 
   private constructor(
     readonly host: string,
@@ -53,6 +54,11 @@ export class SimulatedServer {
   /** Requests answered or held so far. */
   get requests(): number {
     return this.served;
+  }
+
+  /** Requests for one path (query left out) so far. */
+  requestsTo(path: string): number {
+    return this.servedByPath.get(path) ?? 0;
   }
 
   get state(): ServerBehaviour['kind'] {
@@ -93,6 +99,8 @@ export class SimulatedServer {
   private listen(): Promise<void> {
     const server = http.createServer((req, res) => {
       this.served++;
+      const path = (req.url ?? '/').split('?')[0];
+      this.servedByPath.set(path, (this.servedByPath.get(path) ?? 0) + 1);
       if (this.behaviour.kind === 'hung') return;
       this.handler(req, res, this.behaviour);
     });

@@ -14,6 +14,7 @@ export { vllmMetricsText } from './vllmMetricsText';
 export type { RankLoad, VllmMetricsTextOptions } from './vllmMetricsText';
 export { ITL_BUCKETS, RankTotalsClock, TTFT_BUCKETS } from './rankTotals';
 export type { HistogramTotals, RankTotals } from './rankTotals';
+export { podScrapeTargets } from './podScrapeTargets';
 export {
   SIMULATED_PODMONITOR_JOB,
   prometheusBinary,

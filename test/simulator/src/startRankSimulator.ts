@@ -56,8 +56,8 @@ export interface RankSimulator {
   rank(globalRank: number): RankControl;
   /** Every rank's control. */
   readonly rankControls: RankControl[];
-  /** HTTP requests received by all servers. */
-  requests(): number;
+  /** HTTP requests received by all servers; only those for `path` when given. */
+  requests(path?: string): number;
   close(): Promise<void>;
 }
 
@@ -238,8 +238,13 @@ export async function startRankSimulator(
         );
       return control;
     },
-    requests: () =>
-      [...servers, supervisor].reduce((n, s) => n + (s?.requests ?? 0), 0),
+    requests: (path?: string) => {
+      let n = 0;
+      for (const s of [...servers, supervisor]) {
+        if (s) n += path === undefined ? s.requests : s.requestsTo(path);
+      }
+      return n;
+    },
     close: async () => {
       await Promise.all([...servers, supervisor].map(s => s?.close()));
     },
