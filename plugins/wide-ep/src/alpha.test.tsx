@@ -37,6 +37,7 @@ function oneDecodePodApi(): WideEpApi {
     listClusters: jest.fn(),
     preflight: jest.fn(),
     getDiff: jest.fn(),
+    getRankHistory: jest.fn(),
     getRankHealth: jest.fn(async () =>
       makeRankHealthResponse({
         decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },

@@ -20,6 +20,7 @@ export { wideEpApiRef, WideEpClient } from './api';
 export type {
   WideEpApi,
   GetRankHealthOptions,
+  GetRankHistoryOptions,
   WideEpClientOptions,
 } from './api';
 export { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './components/EntityWideEpRankCard';

@@ -309,9 +309,11 @@ describe.each(SCENARIOS)('wide-EP template to rank card: $title', scenario => {
       // request, so what a user sees lags the backend by up to 10 s. Kill 3 s
       // after a refresh: the next one, ~7 s later, must already show it
       // (the backend re-probes anything older than freshnessMs, 2 s in the demo).
-      await page.waitForResponse(r => r.url().includes('/api/wide-ep/ranks'), {
-        timeout: 30_000,
-      });
+      // The rank list itself, not the history the card also polls (/ranks/history).
+      await page.waitForResponse(
+        r => new URL(r.url()).pathname.endsWith('/api/wide-ep/ranks'),
+        { timeout: 30_000 },
+      );
       await page.waitForTimeout(3000);
       await controlRank(victim!, target.port, 'kill');
       const killedAt = Date.now();

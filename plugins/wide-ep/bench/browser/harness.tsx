@@ -13,10 +13,23 @@ import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
 import { RankHealthView } from '../../src/components/EntityWideEpRankCard/RankHealthView';
 import { groupRanks } from '../../src/components/EntityWideEpRankCard/groupRanks';
-import { makeLargeRankHealthResponse } from '../../src/__testUtils__/rankHealthFixtures';
+import {
+  makeFleetRankHealthResponse,
+  makeLargeRankHealthResponse,
+  makeRankHealthResponse,
+} from '../../src/__testUtils__/rankHealthFixtures';
+import { makeRankHistoryResponse } from '../../src/__testUtils__/rankHistoryFixtures';
+import { RankHistoryView } from '../../src/components/EntityWideEpRankCard/history/RankHistoryPanel';
 import { buildPlainDomBaseline } from '../../src/bench/plainDomBaseline';
 
-const theme = createTheme();
+// `#dark` in the page address draws the dark theme (for screenshots).
+const dark = window.location.hash === '#dark';
+const theme = createTheme({ palette: { type: dark ? 'dark' : 'light' } });
+if (dark) {
+  // What the app's CssBaseline does for the page around the card.
+  document.documentElement.style.background = theme.palette.background.paper;
+  document.documentElement.style.color = theme.palette.text.primary;
+}
 
 interface Sample {
   commit: number;
@@ -141,12 +154,179 @@ async function run(runs: number, warmup: number) {
   return { samples: out, errors, userAgent: navigator.userAgent };
 }
 
+const macrotask = () =>
+  new Promise<void>(resolve => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+
+/**
+ * A 60-minute history (240 samples at 15 s) of 500 ranks: decode 5 groups
+ * x 12 pods x 8 ranks and prefill 1 group x 2 pods x 8 (496 ranks), with
+ * gaps and one busy rank, as the history route would send it.
+ */
+function makeHistory(ranks: 'five-hundred' | 'fleet') {
+  const health =
+    ranks === 'fleet'
+      ? makeFleetRankHealthResponse()
+      : makeRankHealthResponse({
+          prefill: { groups: 1, podsPerGroup: 2, ranksPerPod: 8 },
+          decode: { groups: 5, podsPerGroup: 12, ranksPerPod: 8 },
+        });
+  return makeRankHistoryResponse(health, {
+    window: '60m',
+    sample: (r, c) => {
+      if ((r * 31 + c) % 97 === 0) return null;
+      return r === 123 ? 60 : ((r * 7 + c) % 23) + 1;
+    },
+  });
+}
+
+interface ScaleSample {
+  /** Render, commit and forced layout of the card's DOM. */
+  layout: number;
+  /** ...until uPlot and the heatmap have drawn on their canvases. */
+  plots?: number;
+}
+
+/**
+ * The card at scale: a 10,000-rank deployment (group tiles and the ranks
+ * that are not healthy), alone and with a 500-rank history beside it; and
+ * the history of all 10,000 ranks (heatmap folded to 400 rows).
+ */
+async function runScale(runs: number, warmup: number) {
+  const fleet = makeFleetRankHealthResponse();
+  const history500 = makeHistory('five-hundred');
+  const history10k = makeHistory('fleet');
+  const out: Record<string, ScaleSample[]> = {
+    fleet: [],
+    fleetWithHistory: [],
+    fleetRefresh: [],
+    history10k: [],
+  };
+  const errors: string[] = [];
+
+  const measure = async (
+    element: ReactNode,
+    expectCanvases: number,
+  ): Promise<[Mounted, ScaleSample]> => {
+    const start = performance.now();
+    const mounted = mount(element);
+    void mounted.container.getBoundingClientRect().height;
+    const layout = performance.now() - start;
+    if (expectCanvases === 0) return [mounted, { layout }];
+    // uPlot draws once its module promise and its own microtask resolve.
+    for (let i = 0; i < 50; i++) {
+      await macrotask();
+      if (
+        mounted.container.querySelectorAll('.uplot, canvas[role="img"]')
+          .length >= expectCanvases
+      )
+        break;
+    }
+    void mounted.container.getBoundingClientRect().height;
+    return [mounted, { layout, plots: performance.now() - start }];
+  };
+
+  for (let i = 0; i < warmup + runs; i++) {
+    const keep = i >= warmup;
+
+    const [alone, fleetSample] = await measure(
+      <RankHealthView value={fleet} />,
+      0,
+    );
+    if (
+      alone.container.querySelectorAll('ul[aria-label$="groups"] button')
+        .length !== 250
+    ) {
+      errors.push('10,000 ranks: not 250 group tiles');
+    }
+    if (!alone.container.textContent?.includes('/health returned 503')) {
+      errors.push('10,000 ranks: no reason of an unhealthy rank listed');
+    }
+    await idle();
+    const changed = {
+      ...fleet,
+      ranks: fleet.ranks.map((r, n) =>
+        n === 4321
+          ? { ...r, state: 'unhealthy' as const, reason: 'engine core died' }
+          : r,
+      ),
+    };
+    const start = performance.now();
+    flushSync(() =>
+      alone.root.render(
+        <ThemeProvider theme={theme}>
+          <RankHealthView value={changed} />
+        </ThemeProvider>,
+      ),
+    );
+    void alone.container.getBoundingClientRect().height;
+    const refresh = performance.now() - start;
+    if (!alone.container.textContent?.includes('engine core died')) {
+      errors.push('10,000 ranks: refresh did not list the newly failed rank');
+    }
+    unmount(alone);
+    await idle();
+
+    const [withHistory, historySample] = await measure(
+      <RankHealthView
+        value={fleet}
+        history={
+          <RankHistoryView value={history500} preferredGroup="decode/2" />
+        }
+      />,
+      3,
+    );
+    const drawn =
+      withHistory.container.querySelectorAll('.uplot canvas').length;
+    if (drawn !== 2)
+      errors.push(`500-rank history: ${drawn} uPlot canvases, not 2`);
+    unmount(withHistory);
+    await idle();
+
+    const [wide, wideSample] = await measure(
+      <RankHistoryView value={history10k} preferredGroup="decode/7" />,
+      3,
+    );
+    unmount(wide);
+    await idle();
+
+    if (keep) {
+      out.fleet.push(fleetSample);
+      out.fleetRefresh.push({ layout: refresh });
+      out.fleetWithHistory.push(historySample);
+      out.history10k.push(wideSample);
+    }
+  }
+  return { samples: out, errors };
+}
+
 /** Mounts the measured view once and leaves it, for a screenshot. */
-function show() {
+function show(which: 'grid' | 'fleet') {
+  if (which === 'fleet') {
+    const { container } = mount(
+      <RankHealthView
+        value={makeFleetRankHealthResponse()}
+        history={
+          <RankHistoryView
+            value={makeHistory('five-hundred')}
+            preferredGroup="decode/2"
+          />
+        }
+      />,
+    );
+    return container.querySelectorAll('button').length;
+  }
   const { container } = mount(
     <RankHealthView value={makeLargeRankHealthResponse()} />,
   );
   return cells(container);
 }
 
-Object.assign(window, { runBench: run, showBench: show });
+Object.assign(window, {
+  runBench: run,
+  runScaleBench: runScale,
+  showBench: show,
+});

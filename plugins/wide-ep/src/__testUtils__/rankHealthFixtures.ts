@@ -107,3 +107,62 @@ export function makeLargeRankHealthResponse(
     overrides,
   });
 }
+
+/**
+ * One deployment of 10,000 ranks with a realistic mix of trouble:
+ * prefill 125 groups x 2 pods x 8 ranks, decode 125 groups x 8 pods x 8.
+ * Two decode pods lost (every rank refusing connections), one rank in ~211
+ * answering 503, one in ~997 timing out, and four groups (one prefill,
+ * three decode) starting after a restart.
+ */
+export function makeFleetRankHealthResponse(): RankHealthResponse {
+  const overrides: Record<string, Partial<RankHealth>> = {};
+  const where = (role: Role, g: number, n: number, i: number) =>
+    `${n === 0 ? `wide-ep-${role}-${g}` : `wide-ep-${role}-${g}-${n}`}:${
+      (role === 'decode' ? 8200 : 8000) + i
+    }`;
+  const layout = {
+    prefill: { groups: 125, podsPerGroup: 2, ranksPerPod: 8 },
+    decode: { groups: 125, podsPerGroup: 8, ranksPerPod: 8 },
+  };
+  let index = 0;
+  for (const role of ['prefill', 'decode'] as Role[]) {
+    const { groups, podsPerGroup, ranksPerPod } = layout[role];
+    for (let g = 0; g < groups; g++) {
+      for (let n = 0; n < podsPerGroup; n++) {
+        for (let i = 0; i < ranksPerPod; i++, index++) {
+          const key = `${role}/${g}/${n * ranksPerPod + i}`;
+          const at = where(role, g, n, i);
+          if (
+            role === 'decode' &&
+            ((g === 7 && n === 3) || (g === 58 && n === 6))
+          ) {
+            overrides[key] = {
+              state: 'unhealthy',
+              reason: `connection refused on ${at}: the vLLM API server is not listening`,
+            };
+          } else if (
+            (role === 'prefill' && g === 30) ||
+            (role === 'decode' && g >= 100 && g <= 102)
+          ) {
+            overrides[key] = {
+              state: 'starting',
+              reason: 'container vllm is starting (loading model weights)',
+            };
+          } else if (index % 211 === 17) {
+            overrides[key] = {
+              state: 'unhealthy',
+              reason: `/health returned 503 on ${at}`,
+            };
+          } else if (index % 997 === 5) {
+            overrides[key] = {
+              state: 'unknown',
+              reason: `probe timed out after 2000 ms on ${at}`,
+            };
+          }
+        }
+      }
+    }
+  }
+  return makeRankHealthResponse({ ...layout, overrides });
+}

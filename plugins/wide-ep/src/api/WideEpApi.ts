@@ -2,6 +2,9 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   WideEpDiffResponse,
   RankHealthResponse,
+  RankHistoryMetric,
+  RankHistoryResponse,
+  RankHistoryWindow,
   WideEpClusterListResponse,
   WideEpPreflightRequest,
   WideEpPreflightResponse,
@@ -14,6 +17,15 @@ export interface GetRankHealthOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link WideEpApi.getRankHistory}. @public */
+export interface GetRankHistoryOptions {
+  /** Entity reference, `kind:namespace/name`. */
+  entityRef: string;
+  metric: RankHistoryMetric;
+  window: RankHistoryWindow;
+  signal?: AbortSignal;
+}
+
 /** Client of the wide-EP backend (`/api/wide-ep`). @public */
 export interface WideEpApi {
   /**
@@ -21,6 +33,12 @@ export interface WideEpApi {
    * Rejects with a `ResponseError` when the backend answers with an error.
    */
   getRankHealth(options: GetRankHealthOptions): Promise<RankHealthResponse>;
+
+  /**
+   * One metric of every rank and group of the deployment behind an entity
+   * over the last 15 or 60 minutes. Rejects with a `ResponseError`.
+   */
+  getRankHistory(options: GetRankHistoryOptions): Promise<RankHistoryResponse>;
 
   /**
    * The configured clusters a template user can pick, by name, with those

@@ -3,11 +3,16 @@ import { ResponseError } from '@backstage/errors';
 import type {
   WideEpDiffResponse,
   RankHealthResponse,
+  RankHistoryResponse,
   WideEpClusterListResponse,
   WideEpPreflightRequest,
   WideEpPreflightResponse,
 } from '@internal/plugin-wide-ep-common';
-import type { GetRankHealthOptions, WideEpApi } from './WideEpApi';
+import type {
+  GetRankHealthOptions,
+  GetRankHistoryOptions,
+  WideEpApi,
+} from './WideEpApi';
 
 /** Options of {@link WideEpClient}. @public */
 export interface WideEpClientOptions {
@@ -37,6 +42,25 @@ export class WideEpClient implements WideEpApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as RankHealthResponse;
+  }
+
+  async getRankHistory(
+    options: GetRankHistoryOptions,
+  ): Promise<RankHistoryResponse> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('wide-ep');
+    const query = new URLSearchParams({
+      entityRef: options.entityRef,
+      metric: options.metric,
+      window: options.window,
+    });
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}/ranks/history?${query}`,
+      { signal: options.signal },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as RankHistoryResponse;
   }
 
   async listClusters(

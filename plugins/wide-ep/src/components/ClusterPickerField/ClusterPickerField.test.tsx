@@ -43,6 +43,7 @@ function renderPicker(
   const api: WideEpApi = {
     listClusters,
     getRankHealth: jest.fn(),
+    getRankHistory: jest.fn(),
     preflight,
     getDiff: jest.fn(),
   };

@@ -51,6 +51,7 @@ function api() {
     getRankHealth: jest.fn(async () =>
       makeRankHealthResponse({ prefill: H200, decode: H200 }),
     ),
+    getRankHistory: jest.fn(),
     listClusters: jest.fn(),
     preflight: jest.fn(),
     getDiff: jest.fn(async (_options: { entityRef: string }) => DRIFT),

@@ -5,7 +5,11 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import type { RankHealthResponse } from '@internal/plugin-wide-ep-common';
-import { wideEpApiRef, type WideEpApi } from '../../api';
+import {
+  wideEpApiRef,
+  type GetRankHistoryOptions,
+  type WideEpApi,
+} from '../../api';
 import { makeRankHealthResponse } from '../../__testUtils__/rankHealthFixtures';
 import { EntityWideEpRankCard } from './EntityWideEpRankCard';
 
@@ -51,6 +55,10 @@ function apiReturning(
   }
   return {
     getRankHealth,
+    // History is covered by RankHistoryPanel.test.tsx; here it never answers.
+    getRankHistory: jest.fn(
+      (_options: GetRankHistoryOptions) => new Promise<never>(() => {}),
+    ),
     listClusters: jest.fn(),
     preflight: jest.fn(),
     getDiff: jest.fn(),
@@ -309,6 +317,9 @@ describe('EntityWideEpRankCard', () => {
     const response = makeRankHealthResponse({ decode: H200 });
     const api: jest.Mocked<WideEpApi> = {
       getRankHealth: jest.fn(async _options => response),
+      getRankHistory: jest.fn(
+        (_options: GetRankHistoryOptions) => new Promise<never>(() => {}),
+      ),
       listClusters: jest.fn(),
       preflight: jest.fn(),
       getDiff: jest.fn(),

@@ -14,6 +14,8 @@ import { useRankHealth } from './useRankHealth';
 import { RankHealthView } from './RankHealthView';
 import { errorMessage, formatTimestamp } from './format';
 import { DEFAULT_RANK_REFRESH_INTERVAL_MS } from './refreshInterval';
+import { RankHistoryPanel } from './history/RankHistoryPanel';
+import { groupKey } from './history/historySeries';
 
 /** Props of {@link EntityWideEpRankCard}. @public */
 export interface EntityWideEpRankCardProps {
@@ -47,8 +49,21 @@ function RankHealthContent(props: {
     return <LinearProgress aria-label="Loading rank health" />;
   }
 
+  // Rank lines open on the first group with a rank in trouble.
+  const troubled = value.ranks.find(r => r.state !== 'healthy');
   return (
-    <RankHealthView value={value}>
+    <RankHealthView
+      value={value}
+      history={
+        <RankHistoryPanel
+          entityRef={props.entityRef}
+          refreshIntervalMs={props.refreshIntervalMs}
+          preferredGroup={
+            troubled ? groupKey(troubled.role, troubled.group) : undefined
+          }
+        />
+      }
+    >
       {value.stale && (
         <Alert severity="warning" role="status">
           <AlertTitle>Stale data</AlertTitle>

@@ -12,6 +12,8 @@ import { RankGrid } from './RankGrid';
 import { RankDetails } from './RankDetails';
 import { RankLegend } from './RankLegend';
 import { ConditionList } from './ConditionList';
+import { FleetRole } from './FleetRole';
+import { GRID_MAX_RANKS } from './fleetView';
 
 const useStyles = makeStyles(theme => ({
   summary: { borderCollapse: 'collapse', marginBottom: theme.spacing(1) },
@@ -46,14 +48,19 @@ function notHealthy(view: RoleView): string {
 }
 
 /**
- * Rank health of one deployment: a summary per role, one grid of ranks per
- * role, a shared details panel, the legend and the aggregate conditions.
+ * Rank health of one deployment: a summary per role, the load history, one
+ * grid of ranks per role (or, above {@link GRID_MAX_RANKS} ranks, group
+ * tiles and the ranks that are not healthy), a shared details panel, the
+ * legend and the aggregate conditions.
  */
 export function RankHealthView(props: {
   value: RankHealthResponse;
+  /** Warnings shown under the header. */
   children?: ReactNode;
+  /** The load history, shown under the summary. */
+  history?: ReactNode;
 }) {
-  const { value, children } = props;
+  const { value, children, history } = props;
   const classes = useStyles();
   const detailsId = useId();
   const views = useMemo(() => groupRanks(value), [value]);
@@ -65,10 +72,43 @@ export function RankHealthView(props: {
   );
   const onCurrent = useCallback((key: string) => setCurrentKey(key), []);
 
+  const fleet = value.ranks.length > GRID_MAX_RANKS;
   const shownKey = hoveredKey ?? currentKey;
   const shownCell = shownKey
     ? views.map(v => v.cellByKey.get(shownKey)).find(Boolean)
     : undefined;
+
+  const ranksOf = (view: RoleView) => {
+    if (view.cells.length === 0) {
+      return (
+        <Typography variant="body2" color="textSecondary">
+          No {view.role} ranks reported.
+        </Typography>
+      );
+    }
+    if (fleet) {
+      return (
+        <FleetRole
+          view={view}
+          currentKey={currentKey}
+          detailsId={detailsId}
+          onHover={onHover}
+          onCurrent={onCurrent}
+        />
+      );
+    }
+    return (
+      <RankGrid
+        view={view}
+        currentKey={
+          currentKey && view.cellByKey.has(currentKey) ? currentKey : undefined
+        }
+        detailsId={detailsId}
+        onHover={onHover}
+        onCurrent={onCurrent}
+      />
+    );
+  };
 
   const header = (
     <>
@@ -137,9 +177,17 @@ export function RankHealthView(props: {
           ))}
         </tbody>
       </table>
+      {history}
       <RankLegend />
       <RankDetails id={detailsId} cell={shownCell} />
-      <div className={classes.ranks}>
+      {fleet && (
+        <Typography variant="body2" color="textSecondary" paragraph>
+          {value.ranks.length.toLocaleString('en-US')} ranks: one tile per
+          data-parallel group, and every rank that is not healthy listed with
+          its reason. Open a group to see its ranks.
+        </Typography>
+      )}
+      <div className={fleet ? undefined : classes.ranks}>
         {views.map(view => (
           <section
             key={view.role}
@@ -149,23 +197,7 @@ export function RankHealthView(props: {
             <Typography variant="subtitle2" component="h3" gutterBottom>
               {view.role} ranks
             </Typography>
-            {view.cells.length === 0 ? (
-              <Typography variant="body2" color="textSecondary">
-                No {view.role} ranks reported.
-              </Typography>
-            ) : (
-              <RankGrid
-                view={view}
-                currentKey={
-                  currentKey && view.cellByKey.has(currentKey)
-                    ? currentKey
-                    : undefined
-                }
-                detailsId={detailsId}
-                onHover={onHover}
-                onCurrent={onCurrent}
-              />
-            )}
+            {ranksOf(view)}
           </section>
         ))}
       </div>
