@@ -5,6 +5,11 @@
 # The conformance test (plugins/wide-ep-common/src/conformance/vllmCli.test.ts)
 # checks every rendered vLLM command line against the record of the version
 # VERSION_SET.vllm.version names.
+# The record also lists the Prometheus metrics vLLM exports (read from
+# vllm/v1/metrics/loggers.py); the rank card's PromQL is checked against them.
+# To refresh only those from a copy of that file (e.g. out of the PyPI sdist),
+# without installing vLLM:
+#   python3 scripts/record_vllm_interface.py --metrics-from LOGGERS_PY RECORD.json "where it came from"
 #
 # Usage: scripts/record-vllm-interface.sh VERSION
 # Env:   VLLM_VENV  reuse this virtualenv (it must hold vllm==VERSION);

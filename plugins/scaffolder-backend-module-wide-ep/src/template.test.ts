@@ -10,6 +10,7 @@ import {
   CLUSTER_PROVIDERS,
   GATEWAYS,
   HARDWARE,
+  MONITORING,
   ORCHESTRATORS,
 } from '@internal/plugin-wide-ep-common';
 import request from 'supertest';
@@ -104,6 +105,7 @@ describe('templates/wide-ep/template.yaml', () => {
         'prefill',
         'decode',
         'rankPorts',
+        'monitoring',
         'cluster',
       ]),
     );
@@ -116,11 +118,13 @@ describe('templates/wide-ep/template.yaml', () => {
       [...ORCHESTRATORS].sort(),
     );
     expect([...property('gateway').enum].sort()).toEqual([...GATEWAYS].sort());
+    expect(property('monitoring').enum).toEqual([...MONITORING]);
     for (const key of [
       'hardware',
       'clusterProvider',
       'orchestrator',
       'gateway',
+      'monitoring',
       'rollout',
     ]) {
       expect(property(key).enumNames).toHaveLength(property(key).enum.length);

@@ -7,9 +7,9 @@ import {
 } from './kinds';
 import { renderDeployment } from './render';
 import { parseSpec } from './spec';
-import { allVariants } from './variants';
+import { allVariants, monitoringVariants } from './variants';
 
-const renders = allVariants().map(input => {
+const renders = [...allVariants(), ...monitoringVariants()].map(input => {
   const parsed = parseSpec(input);
   if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
   return renderDeployment(parsed.spec);
@@ -46,11 +46,11 @@ describe('the kind registry', () => {
   });
 
   it('puts a kind it does not know with the workloads, after the known ones', () => {
-    expect(applyStageOf('PodMonitor')).toBe('workloads');
-    expect(applyOrderOf('PodMonitor')).toBeGreaterThan(
+    expect(applyStageOf('HorizontalPodAutoscaler')).toBe('workloads');
+    expect(applyOrderOf('HorizontalPodAutoscaler')).toBeGreaterThan(
       applyOrderOf('PodDisruptionBudget'),
     );
-    expect(applyOrderOf('PodMonitor')).toBeLessThan(
+    expect(applyOrderOf('HorizontalPodAutoscaler')).toBeLessThan(
       applyOrderOf('InferencePool'),
     );
     // The kgateway proxy parameters are routing, applied before the Gateway that names them.

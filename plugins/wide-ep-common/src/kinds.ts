@@ -146,6 +146,26 @@ export const KINDS: readonly KindInfo[] = [
     workload: true,
   }),
   kind('Service', 'v1', 'services', 'workloads', { rendered: true }),
+  // Scrape objects (spec.monitoring): after the pods they select, which
+  // they do not need to exist; nothing depends on them.
+  kind('PodMonitor', 'monitoring.coreos.com/v1', 'podmonitors', 'workloads', {
+    rendered: true,
+    crd: {
+      why: 'scraping the ranks and the endpoint picker (Prometheus Operator, spec.monitoring prometheus-operator)',
+    },
+  }),
+  kind(
+    'PodMonitoring',
+    'monitoring.googleapis.com/v1',
+    'podmonitorings',
+    'workloads',
+    {
+      rendered: true,
+      crd: {
+        why: 'scraping the ranks and the endpoint picker (GKE Managed Prometheus, spec.monitoring gke-managed-prometheus)',
+      },
+    },
+  ),
   kind('StatefulSet', 'apps/v1', 'statefulsets', 'workloads'),
   kind(
     'DisaggregatedSet',
@@ -247,8 +267,8 @@ export function kindInfo(name: string): KindInfo | undefined {
 
 /**
  * The stage an object of `kind` is applied in. Kinds not in the registry
- * go with the workloads: extras such as PodMonitors or autoscalers attach
- * to workloads, and nothing in the routing stage depends on them.
+ * go with the workloads: extras such as autoscalers attach to workloads,
+ * and nothing in the routing stage depends on them.
  *
  * @public
  */

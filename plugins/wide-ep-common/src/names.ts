@@ -19,6 +19,10 @@ export function objectNames(name: string) {
     gatewayConfig: `${name}-inference-gateway`,
     gatewayParameters: `${name}-gateway-params`,
     route: `${name}-route`,
+    /** PodMonitor / PodMonitoring of one role's ranks. */
+    rankMonitor: (role: Role) => `${name}-${role}`,
+    /** PodMonitor / PodMonitoring of the endpoint picker. */
+    eppMonitor: `${name}-infpool-epp`,
   };
 }
 

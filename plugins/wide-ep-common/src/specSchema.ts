@@ -56,6 +56,17 @@ export const GATEWAYS = [
 ] as const;
 /** @public */
 export const ROLES = ['prefill', 'decode'] as const;
+/**
+ * Which scrape objects the deployment brings for a Prometheus the cluster
+ * already runs: none, a Prometheus Operator PodMonitor per role plus one for
+ * the endpoint picker, or the same as GKE Managed Prometheus PodMonitorings.
+ * @public
+ */
+export const MONITORING = [
+  'none',
+  'prometheus-operator',
+  'gke-managed-prometheus',
+] as const;
 
 const roleSchema = z
   .object({
@@ -105,6 +116,12 @@ export const specFieldsSchema = z
       .boolean()
       .default(false)
       .describe('Expert-parallel load balancing (not with FP4 checkpoints)'),
+    monitoring: z
+      .enum(MONITORING)
+      .default('none')
+      .describe(
+        'Scrape objects for every rank and the endpoint picker: a PodMonitor (needs the Prometheus Operator) or a PodMonitoring (needs GKE Managed Prometheus); none by default',
+      ),
     hfTokenSecret: z
       .object({ name: dnsLabelOrSubdomain(), key: secretKey })
       .strict()
@@ -202,6 +219,8 @@ export type Orchestrator = (typeof ORCHESTRATORS)[number];
 export type Gateway = (typeof GATEWAYS)[number];
 /** @public */
 export type ClusterProvider = (typeof CLUSTER_PROVIDERS)[number];
+/** @public */
+export type Monitoring = (typeof MONITORING)[number];
 
 /** One problem with a spec, named by its field path. @public */
 export interface SpecIssue {

@@ -3,6 +3,7 @@ import { HARDWARE } from './hardware';
 import {
   CLUSTER_PROVIDERS,
   GATEWAYS,
+  MONITORING,
   ORCHESTRATORS,
   WideEpSpecInput,
 } from './spec';
@@ -19,6 +20,28 @@ import {
 export function allVariants(): WideEpSpecInput[] {
   return variantMatrix().filter(
     v => gatewayAcceptsRankPorts(v.gateway) || !v.rankPorts,
+  );
+}
+
+/**
+ * The variants with monitoring objects: every monitoring choice but `none`
+ * on every orchestrator, hardware and launch mode (what the scrape objects
+ * depend on: pod labels, ranks per pod, rank ports), with Istio and the
+ * cluster provider that usually runs that Prometheus (GKE for GKE Managed
+ * Prometheus, generic for the Prometheus Operator). `allVariants` leaves
+ * monitoring unset (`none`), so its objects stay as they were.
+ * @public
+ */
+export function monitoringVariants(): WideEpSpecInput[] {
+  return MONITORING.filter(m => m !== 'none').flatMap(monitoring =>
+    allVariants()
+      .filter(
+        v =>
+          v.gateway === 'istio' &&
+          v.clusterProvider ===
+            (monitoring === 'gke-managed-prometheus' ? 'gke' : 'generic'),
+      )
+      .map(v => ({ ...v, monitoring })),
   );
 }
 

@@ -4,6 +4,7 @@ import {
   CLUSTER_PROVIDERS,
   GATEWAYS,
   HARDWARE,
+  MONITORING,
   ORCHESTRATORS,
   SPEC_FIELD_NAMES,
   WideEpSpec,
@@ -118,6 +119,13 @@ export function specInputSchema(options: { clusterRequired: boolean }) {
         .optional()
         .describe(
           'Expert-parallel load balancing; not with FP4 checkpoints (default false)',
+        ),
+    monitoring: (z: ZodNamespace) =>
+      z
+        .enum(MONITORING)
+        .optional()
+        .describe(
+          'Scrape objects for every rank and the endpoint picker: none (default), prometheus-operator (a PodMonitor per role and one for the EPP; needs the Prometheus Operator) or gke-managed-prometheus (PodMonitorings; needs GKE Managed Prometheus)',
         ),
     hfTokenSecret: (z: ZodNamespace) =>
       z

@@ -22,7 +22,19 @@ function listYaml(dir: string): string[] {
   });
 }
 
-/** JSON-schema validators for every CRD version in shared/crds, keyed by apiVersion/kind. */
+/**
+ * The monitoring stacks' CRDs (PodMonitor, PodMonitoring), which shared/
+ * does not carry: the repo keeps them (test/crds-monitoring/SOURCE.md).
+ */
+export function monitoringCrdDir(): string {
+  // eslint-disable-next-line no-restricted-syntax
+  return path.resolve(__dirname, '../../../../test/crds-monitoring');
+}
+
+/**
+ * JSON-schema validators for every CRD version in shared/crds and the
+ * monitoring CRDs, keyed by apiVersion/kind.
+ */
 export function loadCrdValidators(): Map<string, ValidateFunction> {
   // Kubernetes structural schemas carry x-kubernetes-* keywords and formats
   // such as int32 and int-or-string that plain JSON Schema does not know.
@@ -32,7 +44,11 @@ export function loadCrdValidators(): Map<string, ValidateFunction> {
     validateFormats: false,
   });
   const validators = new Map<string, ValidateFunction>();
-  for (const file of listYaml(path.join(sharedDir(), 'crds'))) {
+  const files = [
+    ...listYaml(path.join(sharedDir(), 'crds')),
+    ...listYaml(monitoringCrdDir()),
+  ];
+  for (const file of files) {
     for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const crd = doc.toJS() as Crd;
       if (crd?.kind !== 'CustomResourceDefinition') continue;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { GROVE_GB200_SEED, LWS_H200_SEED } from '../seeds';
 import { parseSpec, WideEpSpec, WideEpSpecInput } from '../spec';
-import { allVariants } from '../variants';
+import { allVariants, monitoringVariants } from '../variants';
 import { VERSION_SET } from '../versionSet';
 import { renderDeployment } from '../render';
 import { podTemplates } from '../__testUtils__/podTemplates';
@@ -39,7 +39,7 @@ const sidecarRecord = recordOf(VERSION_SET.sidecar.source.tag);
 const label = (s: WideEpSpec) =>
   `${s.orchestrator}/${s.hardware}/${s.clusterProvider}/${s.gateway}/${
     s.rankPorts ? 'ports' : 'hybrid'
-  }`;
+  }${s.monitoring === 'none' ? '' : `/${s.monitoring}`}`;
 
 function rendered(input: WideEpSpecInput) {
   const parsed = parseSpec(input);
@@ -49,9 +49,13 @@ function rendered(input: WideEpSpecInput) {
     objects: renderDeployment(parsed.spec).objects as any[],
   };
 }
-const variants = [...allVariants(), GROVE_GB200_SEED, LWS_H200_SEED].map(
-  rendered,
-);
+// With monitoring the EPP gets --metrics-endpoint-auth=false: checked too.
+const variants = [
+  ...allVariants(),
+  ...monitoringVariants(),
+  GROVE_GB200_SEED,
+  LWS_H200_SEED,
+].map(rendered);
 const eppConfig = (objects: any[]) => {
   const cm = objects.find(
     o => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-epp-config'),

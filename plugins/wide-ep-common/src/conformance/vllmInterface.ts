@@ -20,6 +20,8 @@ export interface VllmInterface {
   positionals: string[];
   options: Record<string, VllmOption>;
   environmentVariables: string[];
+  /** The Prometheus metrics vLLM exports, with the sample names a scrape shows. */
+  metrics: { name: string; type: string; samples: string[] }[];
 }
 
 /** Flags whose value vLLM parses as JSON. */

@@ -15,4 +15,5 @@ export * from './workloadConditions';
 export * from './groupHealth';
 export * from './deriveRankHealth';
 export * from './rankHistory';
+export * from './prometheusQueries';
 export { formatDuration } from './formatDuration';

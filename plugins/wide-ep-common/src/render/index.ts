@@ -5,6 +5,7 @@ import type { GeneratedFile, KubernetesObject } from '../types';
 import { renderModelServers } from './modelServers';
 import { renderRouter } from './router';
 import { renderGateway } from './gateway';
+import { renderMonitoring } from './monitoring';
 import { renderCatalogInfo } from './catalogInfo';
 import { renderReadme } from './readme';
 import { applyOrderOf } from '../kinds';
@@ -30,6 +31,7 @@ export function renderObjects(
     ...renderModelServers(spec, plan),
     ...renderRouter(spec, plan),
     ...renderGateway(spec),
+    ...renderMonitoring(spec, plan),
   ];
   // Apply order (kinds.ts), which kustomization.yaml follows too.
   // Array.prototype.sort is stable: objects of one kind keep render order.
@@ -75,4 +77,10 @@ export function renderDeployment(spec: WideEpSpec): RenderResult {
 export { toYaml } from './yaml';
 export { routerProvider } from './router';
 export { mnnvlMode } from './podSpec';
+export {
+  MONITORING_SCRAPE_INTERVAL_SECONDS,
+  SCRAPE_TARGET_LABELS,
+  renderMonitoring,
+} from './monitoring';
+export { EPP_METRICS_PORT_NAME, vllmPortName } from './portNames';
 export { renderCatalogInfo } from './catalogInfo';

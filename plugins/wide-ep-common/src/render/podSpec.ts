@@ -6,6 +6,7 @@ import type { RolePlan } from '../topology';
 import { objectNames } from '../names';
 import { isFp4Model } from '../validateTopology';
 import { NODE_RANK_OFFSET_ENV, vllmScript } from './vllmCommand';
+import { vllmPortName } from './portNames';
 
 type Env = { name: string; value?: string; valueFrom?: unknown };
 type ContainerPort = { name: string; containerPort: number; protocol: 'TCP' };
@@ -134,10 +135,12 @@ function vllmPorts(plan: RolePlan): ContainerPort[] {
   const ports =
     plan.launchMode === 'supervisor'
       ? [
-          ...plan.vllmPorts.map((p, i) => tcp(`vllm-rank${i}`, p)),
+          ...plan.vllmPorts.map((p, i) =>
+            tcp(vllmPortName('supervisor', i), p),
+          ),
           tcp('supervisor', plan.supervisorPort!),
         ]
-      : [tcp('vllm', plan.vllmBasePort)];
+      : [tcp(vllmPortName('hybrid', 0), plan.vllmBasePort)];
   ports.push(tcp('dp-rpc', PORTS.dataParallelRpc));
   // No NIXL side-channel ports: a rank listens on
   // VLLM_NIXL_SIDE_CHANNEL_PORT + its global DP index, which differs per pod

@@ -8,6 +8,7 @@ import { GATEWAY_CAPABILITIES, gatewayClassName } from '../gateways';
 import { PORTS } from '../constants';
 import type { Gateway } from '../specSchema';
 import { mnnvlMode, rdmaRequest } from './podSpec';
+import { MONITORING_SCRAPE_INTERVAL_SECONDS } from './monitoring';
 
 /** What each gateway's control plane must have switched on for InferencePools. */
 const GATEWAY_PREREQUISITES: Record<Gateway, string | undefined> = {
@@ -77,6 +78,24 @@ export function renderReadme(spec: WideEpSpec, plan: TopologyPlan): string {
   if (spec.gateway === 'kgateway-openshift')
     prereqs.push(
       `OpenShift: a SecurityContextConstraints that lets the model-server ServiceAccount run as root with \`IPC_LOCK\` and \`SYS_RAWIO\` (e.g. \`oc adm policy add-scc-to-user privileged -z ${names.serviceAccount} -n ${spec.namespace}\`)`,
+    );
+  if (spec.monitoring === 'prometheus-operator')
+    prereqs.push(
+      `Prometheus Operator (CRD \`podmonitors.monitoring.coreos.com\`) and a Prometheus whose \`podMonitorSelector\` and \`podMonitorNamespaceSelector\` select the PodMonitors \`${names.rankMonitor(
+        'prefill',
+      )}\`, \`${names.rankMonitor('decode')}\` and \`${
+        names.eppMonitor
+      }\` in \`${
+        spec.namespace
+      }\` (it scrapes every rank and the endpoint picker every ${MONITORING_SCRAPE_INTERVAL_SECONDS} s)`,
+    );
+  if (spec.monitoring === 'gke-managed-prometheus')
+    prereqs.push(
+      `GKE Managed Prometheus (managed collection on, CRD \`podmonitorings.monitoring.googleapis.com\`); the PodMonitorings scrape every rank and the endpoint picker every ${MONITORING_SCRAPE_INTERVAL_SECONDS} s`,
+    );
+  if (spec.monitoring !== 'none')
+    prereqs.push(
+      `The endpoint picker serves its /metrics without authentication (\`--metrics-endpoint-auth=false\`) so the scrape needs no cluster-scoped RBAC; restrict its port ${PORTS.eppMetrics} with a NetworkPolicy if the cluster network is shared`,
     );
   const { access, url } = accessLines(spec, cls);
   return [

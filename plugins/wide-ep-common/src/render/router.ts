@@ -6,6 +6,7 @@ import type { Gateway, WideEpSpec } from '../specSchema';
 import type { TopologyPlan } from '../topology';
 import type { KubernetesObject } from '../types';
 import { toYaml } from './yaml';
+import { EPP_METRICS_PORT_NAME } from './portNames';
 
 /**
  * What the GAIE chart calls `provider.name`: which gateway-specific extras
@@ -58,6 +59,21 @@ export function eppPluginConfig() {
       },
     ],
   };
+}
+
+/**
+ * The EPP authenticates and authorizes every /metrics request by default
+ * (`--metrics-endpoint-auth`, llm-d-router v0.9.0 pkg/epp/server/options.go):
+ * it needs a ClusterRole to create TokenReviews and SubjectAccessReviews,
+ * and the scraper a token bound to a ClusterRole for the /metrics URL. A
+ * deployment that asks for monitoring gets a PodMonitor(ing) that scrapes
+ * it, and cluster-scoped RBAC is more than a namespace-scoped deployer may
+ * create, so with monitoring the endpoint is plain HTTP inside the cluster
+ * network, like the vLLM ranks' /metrics (pool-level counters, no secrets).
+ * Without monitoring the EPP keeps its default.
+ */
+function eppMetricsAuthArgs(spec: WideEpSpec): string[] {
+  return spec.monitoring === 'none' ? [] : ['--metrics-endpoint-auth=false'];
 }
 
 /**
@@ -157,6 +173,7 @@ export function renderRouter(
                   String(PORTS.eppGrpcHealth),
                   '--metrics-port',
                   String(PORTS.eppMetrics),
+                  ...eppMetricsAuthArgs(spec),
                   '--config-file',
                   `/config/${EPP_CONFIG_FILE}`,
                   '--zap-encoder',
@@ -176,7 +193,7 @@ export function renderRouter(
                     protocol: 'TCP',
                   },
                   {
-                    name: 'metrics',
+                    name: EPP_METRICS_PORT_NAME,
                     containerPort: PORTS.eppMetrics,
                     protocol: 'TCP',
                   },

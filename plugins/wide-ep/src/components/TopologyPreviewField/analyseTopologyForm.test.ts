@@ -46,6 +46,28 @@ describe('analyseTopologyForm', () => {
     ]);
   });
 
+  it('lists the monitoring objects the monitoring choice adds, and names a bad choice', () => {
+    const files = (monitoring?: string) =>
+      analyseTopologyForm({ ...LWS_H200_SEED, monitoring }).files.filter(f =>
+        /podmonitor/.test(f),
+      );
+    expect(files()).toEqual([]);
+    expect(files('prometheus-operator')).toEqual([
+      'manifests/podmonitor-wide-ep-prefill.yaml',
+      'manifests/podmonitor-wide-ep-decode.yaml',
+      'manifests/podmonitor-wide-ep-infpool-epp.yaml',
+    ]);
+    expect(files('gke-managed-prometheus')).toHaveLength(3);
+    expect(
+      analyseTopologyForm({ ...LWS_H200_SEED, monitoring: 'datadog' }).issues,
+    ).toEqual([
+      {
+        path: 'monitoring',
+        message: expect.stringContaining('"prometheus-operator"'),
+      },
+    ]);
+  });
+
   it('plans the Grove GB200 seed: 9 pods, 36 GPUs', () => {
     const analysis = analyseTopologyForm({ ...GROVE_GB200_SEED });
 

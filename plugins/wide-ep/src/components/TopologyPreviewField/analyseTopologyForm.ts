@@ -24,6 +24,7 @@ export const SPEC_FORM_KEYS = [
   'decode',
   'rankPorts',
   'eplb',
+  'monitoring',
 ] as const;
 
 /**
