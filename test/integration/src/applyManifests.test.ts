@@ -6,6 +6,11 @@ import {
 } from '@internal/plugin-wide-ep-node';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
+  monitoringVariants,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
+import {
   ALLOWED_NAMESPACE,
   configMap,
   connect,
@@ -236,6 +241,42 @@ describe('applyManifests against kube-apiserver', () => {
     expect(cmAfter).toBeUndefined();
     expect(lwsAfter).toBeUndefined();
   });
+
+  it.each(['prometheus-operator', 'gke-managed-prometheus'] as const)(
+    'applies the %s monitoring objects of every monitoring variant for real, and a repeated apply leaves them unchanged (no CRD defaults read as drift)',
+    async monitoring => {
+      const ns = await createNamespace(admin, 'monitoring');
+      const objects = new Map<string, KubernetesObject>();
+      for (const variant of monitoringVariants().filter(
+        v => v.monitoring === monitoring,
+      )) {
+        const parsed = parseSpec({ ...variant, namespace: ns });
+        if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+        // Variants differ in ports: one object per variant and name.
+        for (const o of renderDeployment(parsed.spec).objects) {
+          if (!['PodMonitor', 'PodMonitoring'].includes(o.kind)) continue;
+          const name = `${o.metadata.name}-${objects.size}`;
+          objects.set(name, { ...o, metadata: { ...o.metadata, name } });
+        }
+      }
+      expect(objects.size).toBe(36);
+      const list = [...objects.values()];
+      const first = await applyManifests({
+        client: admin,
+        objects: list,
+        dryRun: false,
+      });
+      expect(new Set(first.map(r => r.outcome))).toEqual(new Set(['created']));
+      const second = await applyManifests({
+        client: admin,
+        objects: list,
+        dryRun: false,
+      });
+      expect(new Set(second.map(r => r.outcome))).toEqual(
+        new Set(['unchanged']),
+      );
+    },
+  );
 
   it('reports a kind the cluster does not serve as a NotFoundError suggesting the CRD', async () => {
     const ns = await createNamespace(admin, 'nocrd');

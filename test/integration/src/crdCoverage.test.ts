@@ -19,6 +19,7 @@ import {
   LWS_H200_SEED,
   WideEpSpecInput,
   allVariants,
+  monitoringVariants,
   parseSpec,
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
@@ -63,7 +64,7 @@ jest.setTimeout(300_000);
 const label = (s: WideEpSpecInput) =>
   `${s.orchestrator}/${s.hardware}/${s.clusterProvider}/${s.gateway}/${
     s.rankPorts === false ? 'hybrid' : 'ports'
-  }`;
+  }${s.monitoring ? `/${s.monitoring}` : ''}`;
 
 let admin: KubeClient;
 beforeAll(async () => {
@@ -77,7 +78,9 @@ beforeAll(async () => {
  */
 function distinctObjects(namespace: string) {
   const inputs: [string, WideEpSpecInput][] = [
-    ...allVariants().map(v => [label(v), v] as [string, WideEpSpecInput]),
+    ...[...allVariants(), ...monitoringVariants()].map(
+      v => [label(v), v] as [string, WideEpSpecInput],
+    ),
     ['seed GROVE_GB200_SEED', GROVE_GB200_SEED],
     ['seed LWS_H200_SEED', LWS_H200_SEED],
   ];
@@ -147,6 +150,8 @@ it('accepts every rendered object of every variant and both seeds in a server-si
       'grove.io/v1alpha1/PodCliqueSet',
       'inference.networking.k8s.io/v1/InferencePool',
       'leaderworkerset.x-k8s.io/v1/LeaderWorkerSet',
+      'monitoring.coreos.com/v1/PodMonitor',
+      'monitoring.googleapis.com/v1/PodMonitoring',
       'networking.gke.io/v1/GCPBackendPolicy',
       'networking.gke.io/v1/HealthCheckPolicy',
       'networking.istio.io/v1beta1/DestinationRule',
@@ -214,6 +219,100 @@ it('is a check that can fail: the GKE CRD rejects a health-check port without po
   expect(result.error?.message).toContain(
     'port and portName must be unset for portSpecification',
   );
+});
+
+it('is a check that can fail: the monitoring CRDs reject a scrape interval that is no Prometheus duration, and a PodMonitoring endpoint without a port', async () => {
+  const namespace = await createNamespace(admin, 'monitor-bad');
+  const parsed = parseSpec({
+    ...LWS_H200_SEED,
+    namespace,
+    monitoring: 'prometheus-operator',
+  });
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+  const podMonitor = renderDeployment(parsed.spec).objects.find(
+    o => o.kind === 'PodMonitor',
+  ) as any;
+  podMonitor.spec.podMetricsEndpoints[0].interval = '10 seconds';
+  const podMonitoring = {
+    apiVersion: 'monitoring.googleapis.com/v1',
+    kind: 'PodMonitoring',
+    metadata: { name: 'no-port', namespace },
+    spec: {
+      selector: { matchLabels: { app: 'x' } },
+      endpoints: [{ path: '/metrics', interval: '10s' }],
+    },
+  };
+  const results = await applyManifests({
+    client: admin,
+    dryRun: true,
+    objects: [podMonitor, podMonitoring as KubernetesObject],
+  });
+  expect(results.map(r => r.outcome)).toEqual(['failed', 'failed']);
+  expect(results[0].error?.message).toContain(
+    'spec.podMetricsEndpoints[0].interval',
+  );
+  expect(results[1].error?.message).toContain('spec.endpoints[0].port');
+});
+
+describe('a monitoring CRD the cluster does not have', () => {
+  const CRD = 'podmonitors.monitoring.coreos.com';
+  let extensions: ApiextensionsV1Api;
+  let crd: V1CustomResourceDefinition;
+  let namespace: string;
+
+  beforeAll(async () => {
+    const { kubeConfig } = await connect('admin');
+    extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
+    crd = await extensions.readCustomResourceDefinition({ name: CRD });
+    namespace = await createNamespace(admin, 'no-monitoring');
+    await extensions.deleteCustomResourceDefinition({ name: CRD });
+    await waitFor(`CRD ${CRD} to be gone`, async () =>
+      extensions
+        .readCustomResourceDefinition({ name: CRD })
+        .then(() => false)
+        .catch(() => true),
+    );
+  });
+
+  afterAll(async () => {
+    await extensions.createCustomResourceDefinition({
+      body: {
+        ...crd,
+        metadata: { name: CRD, annotations: crd.metadata?.annotations },
+        status: undefined,
+      },
+    });
+    await waitFor(`CRD ${CRD} to be Established`, async () => {
+      const back = await extensions.readCustomResourceDefinition({
+        name: CRD,
+      });
+      return (back.status?.conditions ?? []).some(
+        c => c.type === 'Established' && c.status === 'True',
+      );
+    });
+  });
+
+  it('preflight of a spec with monitoring fails naming the CRD and the monitoring choice; without monitoring it does not check it', async () => {
+    const withMonitoring = await runAction('preflight', {
+      ...LWS_H200_SEED,
+      namespace,
+      monitoring: 'prometheus-operator',
+    });
+    expect(withMonitoring.checks[`crd:${CRD}`]).toMatchObject({
+      status: 'fail',
+      message: `CRD ${CRD} is not installed; it is needed for scraping the ranks and the endpoint picker (Prometheus Operator, spec.monitoring prometheus-operator)`,
+    });
+    expect(withMonitoring.error.message).toContain(`FAIL CRD ${CRD}`);
+
+    const without = await runAction('preflight', {
+      ...LWS_H200_SEED,
+      namespace,
+    });
+    expect(without.checks[`crd:${CRD}`]).toBeUndefined();
+    expect(
+      without.checks['crd:leaderworkersets.leaderworkerset.x-k8s.io'].status,
+    ).toBe('pass');
+  });
 });
 
 describe('a CRD the cluster does not have', () => {
