@@ -21,6 +21,7 @@ import {
 import { makeRankHistoryResponse } from '../../src/__testUtils__/rankHistoryFixtures';
 import { RankHistoryView } from '../../src/components/EntityWideEpRankCard/history/RankHistoryPanel';
 import { buildPlainDomBaseline } from '../../src/bench/plainDomBaseline';
+import { fleetRoleView } from '../../src/components/EntityWideEpRankCard/fleetView';
 
 // `#dark` in the page address draws the dark theme (for screenshots).
 const dark = window.location.hash === '#dark';
@@ -162,7 +163,7 @@ const macrotask = () =>
   });
 
 /**
- * A 60-minute history (240 samples at 15 s) of 500 ranks: decode 5 groups
+ * A 60-minute history (91 columns 40 s apart, as the route answers) of 500 ranks: decode 5 groups
  * x 12 pods x 8 ranks and prefill 1 group x 2 pods x 8 (496 ranks), with
  * gaps and one busy rank, as the history route would send it.
  */
@@ -204,6 +205,7 @@ async function runScale(runs: number, warmup: number) {
     fleetWithHistory: [],
     fleetRefresh: [],
     history10k: [],
+    grouping: [],
   };
   const errors: string[] = [];
 
@@ -231,6 +233,12 @@ async function runScale(runs: number, warmup: number) {
 
   for (let i = 0; i < warmup + runs; i++) {
     const keep = i >= warmup;
+
+    // The data work alone: grouping 10,000 ranks and the tiles' counts.
+    const groupingStart = performance.now();
+    for (const view of groupRanks(fleet)) fleetRoleView(view, () => undefined);
+    const grouping = performance.now() - groupingStart;
+    await idle();
 
     const [alone, fleetSample] = await measure(
       <RankHealthView value={fleet} />,
@@ -298,6 +306,7 @@ async function runScale(runs: number, warmup: number) {
       out.fleetRefresh.push({ layout: refresh });
       out.fleetWithHistory.push(historySample);
       out.history10k.push(wideSample);
+      out.grouping.push({ layout: grouping });
     }
   }
   return { samples: out, errors };

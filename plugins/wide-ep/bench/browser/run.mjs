@@ -156,6 +156,7 @@ try {
       '',
       `10,000 ranks in one deployment (125 prefill + 125 decode groups; ${RUNS} runs, to laid-out DOM):`,
       scaleLine('card, group tiles + not-healthy ranks', f.fleet),
+      scaleLine('  of which grouping the ranks (no DOM)', f.grouping),
       scaleLine('refresh: new response, 1 rank newly failed', f.fleetRefresh),
       scaleLine(
         'card + 500-rank 60 min history: laid-out DOM',

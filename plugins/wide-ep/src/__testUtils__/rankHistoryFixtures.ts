@@ -10,7 +10,7 @@ export const HISTORY_END = 1795341600;
 
 /**
  * A history response for the ranks of a rank-health response, as the
- * backend would lay it out: 15 s steps over the window, one series per rank
+ * backend would lay it out: 91 columns over the window (10 s or 40 s steps), one series per rank
  * with `sample(rank index, column)` (a deterministic default), groups
  * summed.
  */
@@ -26,8 +26,9 @@ export function makeRankHistoryResponse(
   } = {},
 ): RankHistoryResponse {
   const window = options.window ?? '15m';
-  const stepSeconds = options.stepSeconds ?? 15;
-  const columns = ((window === '15m' ? 15 : 60) * 60) / stepSeconds;
+  // The backend's layout: 90 steps per window, so 91 columns.
+  const stepSeconds = options.stepSeconds ?? (window === '15m' ? 10 : 40);
+  const columns = ((window === '15m' ? 15 : 60) * 60) / stepSeconds + 1;
   const timestamps = Array.from(
     { length: columns },
     (_, i) => HISTORY_END - (columns - 1 - i) * stepSeconds,

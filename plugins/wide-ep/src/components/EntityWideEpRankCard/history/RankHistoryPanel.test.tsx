@@ -84,12 +84,12 @@ describe('rank card history', () => {
         'decode/0/11': { state: 'unhealthy', reason: '/health returned 503' },
       },
     });
-    // Rank i has value i + column / 100, so every figure below is known.
+    // Rank i has value i + column / 90 over 91 columns, so every figure below is known.
     const api = fakeApi(health, async o =>
       makeRankHistoryResponse(health, {
         metric: o.metric,
         window: o.window,
-        sample: (r, c) => (c === 59 && r === 31 ? null : r + c / 100),
+        sample: (r, c) => (c === 90 && r === 31 ? null : r + c / 90),
       }),
     );
     renderCard(api);
@@ -100,21 +100,13 @@ describe('rank card history', () => {
     expect(groups).toHaveTextContent(
       "2 groups, sum over the group's ranks, last 15 minutes, in requests",
     );
-    // Prefill group 0 is ranks 0..15 of the response; at column 59: sum of r + 0.59.
-    const prefillLatest = Array.from({ length: 16 }, (_, r) => r + 0.59).reduce(
-      (a, b) => a + b,
-    );
+    // Prefill group 0 is ranks 0..15 of the response: sum 120 at column 0, 136 at the last.
     expect(tableRows('Running requests per group: values')).toEqual([
-      `prefill group 0: ${prefillLatest.toFixed(
-        0,
-      )} requests / 120 requests / ${prefillLatest.toFixed(0)} requests / ${(
-        120 +
-        16 * 0.295
-      ).toFixed(0)} requests`,
+      'prefill group 0: 136 requests / 120 requests / 136 requests / 128 requests',
       expect.stringMatching(/^decode group 0: /),
     ]);
     expect(historyRegion()).toHaveTextContent(
-      'Source: Prometheus · one sample every 15 s · last 15 minutes',
+      'Source: Prometheus · one sample every 10 s · last 15 minutes',
     );
 
     // Rank lines open on the group with the failing rank: decode group 0.
@@ -122,10 +114,10 @@ describe('rank card history', () => {
     const rows = tableRows(rankTable);
     expect(rows).toHaveLength(16);
     expect(rows[0]).toBe(
-      'decode group 0 rank 0: 16.6 requests / 16 requests / 16.6 requests / 16.3 requests',
+      'decode group 0 rank 0: 17 requests / 16 requests / 17 requests / 16.5 requests',
     );
     // The last rank's final sample is missing: its latest is the one before.
-    expect(rows[15]).toMatch(/^decode group 0 rank 15: 31.6 requests \//);
+    expect(rows[15]).toMatch(/^decode group 0 rank 15: 32.0 requests \//);
     expect(historyRegion()).toHaveTextContent(
       'Partial: under 1% of samples are missing (gaps in the lines).',
     );
@@ -136,7 +128,7 @@ describe('rank card history', () => {
     );
     expect(
       tableRows('Running requests per rank, prefill group 0: values')[3],
-    ).toMatch(/^prefill group 0 rank 3: 3.6 requests \//);
+    ).toMatch(/^prefill group 0 rank 3: 4 requests \//);
     // 32 ranks: no heatmap yet.
     expect(screen.queryByRole('img', { name: /every rank/ })).toBeNull();
   });
@@ -162,7 +154,7 @@ describe('rank card history', () => {
     );
     await waitFor(() =>
       expect(historyRegion()).toHaveTextContent(
-        'one sample every 15 s · last 60 minutes',
+        'one sample every 40 s · last 60 minutes',
       ),
     );
     expect(api.getRankHistory).toHaveBeenCalledTimes(2);

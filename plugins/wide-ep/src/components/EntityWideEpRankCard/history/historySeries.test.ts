@@ -61,7 +61,7 @@ describe('history series', () => {
           sample: (r, c) => (c < 30 ? null : r),
         }),
       ),
-    ).toBe('Partial: 50% of samples are missing (gaps in the lines).');
+    ).toBe('Partial: 33% of samples are missing (gaps in the lines).');
     expect(
       coverageText(
         makeRankHistoryResponse(health, { sample: r => (r === 0 ? null : 1) }),
