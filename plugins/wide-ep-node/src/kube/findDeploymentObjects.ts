@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { LABELS } from '@internal/plugin-wide-ep-common';
+import { KINDS, LABELS } from '@internal/plugin-wide-ep-common';
 import { apiGroupOf, formatObjectRef, objectRefOf } from './objectRef';
 import type { KubeClient, ObjectRef } from './types';
 
@@ -10,9 +10,10 @@ export interface FindDeploymentObjectsOptions {
   /** The deployment name: objects labelled `wide-ep.backstage.io/deployment=<name>`. */
   deployment: string;
   /**
-   * The rendered objects: each is read by name, and each of their kinds is
-   * listed by the deployment label, which finds what an earlier render
-   * applied and this one no longer has.
+   * The rendered objects: each is read by name. Every kind the product can
+   * render is listed by the deployment label, which finds what an earlier
+   * render applied and this one no longer has, even of a kind this render
+   * lacks (monitoring switched off, another gateway provider).
    */
   objects: readonly KubernetesObject[];
 }
@@ -27,12 +28,14 @@ export interface DeploymentObjectsInCluster {
 
 /**
  * Reads what the cluster holds of a deployment, for the diff and the
- * teardown: every rendered object by name, plus every object of a rendered
- * kind that carries the deployment's label.
+ * teardown: every rendered object by name, plus every object of a kind the
+ * product renders (the kind registry) that carries the deployment's label.
  *
  * @remarks
- * Only kinds the render produces are listed, in the deployment's
- * namespace: the product never looks (or deletes) outside them.
+ * Only kinds the product renders are listed, in the deployment's
+ * namespace: the product never looks (or deletes) outside them. A kind
+ * the cluster does not serve is reported only when this render has it;
+ * a kind of another variant that the cluster lacks cannot hold strays.
  * @public
  */
 export async function findDeploymentObjects(
@@ -41,14 +44,30 @@ export async function findDeploymentObjects(
   const { client, namespace, deployment } = options;
   const live = new Map<string, KubernetesObject>();
   const unserved = new Set<string>();
-  const kinds = new Map<string, { apiVersion: string; kind: string }>();
+  const kinds = new Map<
+    string,
+    { apiVersion: string; kind: string; inRender: boolean }
+  >();
   for (const object of options.objects) {
     kinds.set(`${object.apiVersion}|${object.kind}`, {
       apiVersion: object.apiVersion!,
       kind: object.kind!,
+      inRender: true,
     });
   }
-  for (const { apiVersion, kind } of kinds.values()) {
+  // Every kind the renderer can emit, so strays of an earlier variant are
+  // found; the Namespace is never the deployment's to list or delete.
+  for (const info of KINDS) {
+    if (!info.rendered || info.kind === 'Namespace') continue;
+    const key = `${info.apiVersion}|${info.kind}`;
+    if (!kinds.has(key))
+      kinds.set(key, {
+        apiVersion: info.apiVersion,
+        kind: info.kind,
+        inRender: false,
+      });
+  }
+  for (const { apiVersion, kind, inRender } of kinds.values()) {
     try {
       const items = await client.list({
         apiVersion,
@@ -62,8 +81,8 @@ export async function findDeploymentObjects(
         live.set(objectKey(objectRefOf(object)), object);
       }
     } catch (error) {
-      if (isUnservedKind(error)) unserved.add(`${kind} (${apiVersion})`);
-      else throw error;
+      if (!isUnservedKind(error)) throw error;
+      if (inRender) unserved.add(`${kind} (${apiVersion})`);
     }
   }
   for (const object of options.objects) {

@@ -40,7 +40,7 @@ export function UpdatePreviewField(
       live = false;
     };
   }, [catalogApi, entityRef]);
-  const key = JSON.stringify([all?.prefill, all?.decode]);
+  const key = JSON.stringify([all?.prefill, all?.decode, all?.monitoring]);
   const analysis = useMemo(
     () =>
       entity && !(entity instanceof Error)

@@ -42,4 +42,18 @@ describe('analyseUpdateForm', () => {
     expect(analysis.issues[0].path).toBe('decode.dataParallelSize');
     expect(updateSummary(analysis)).toBe('invalid update');
   });
+
+  it('monitoring switched on adds the PodMonitors; an empty choice keeps the current value', () => {
+    const on = analyseUpdateForm(entity(), {
+      monitoring: 'prometheus-operator',
+    });
+    expect(on.issues).toEqual([]);
+    expect(on.changedFields).toEqual(['monitoring']);
+    const added = on.files.filter(f => f.change === 'added').map(f => f.path);
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every(p => p.startsWith('manifests/podmonitor-'))).toBe(true);
+    expect(updateSummary(analyseUpdateForm(entity(), { monitoring: '' }))).toBe(
+      'no change',
+    );
+  });
 });

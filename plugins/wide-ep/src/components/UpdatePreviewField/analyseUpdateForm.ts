@@ -10,7 +10,11 @@ import {
 } from '@internal/plugin-wide-ep-common';
 
 /** The update form's fields that are spec fields. */
-export const UPDATE_FORM_SPEC_KEYS = ['prefill', 'decode'] as const;
+export const UPDATE_FORM_SPEC_KEYS = [
+  'prefill',
+  'decode',
+  'monitoring',
+] as const;
 
 /** What the update form would do, as the preview shows it. */
 export interface UpdateFormAnalysis {
@@ -38,7 +42,8 @@ export function analyseUpdateForm(
   const changes: Record<string, unknown> = {};
   for (const key of UPDATE_FORM_SPEC_KEYS) {
     const value = formData?.[key];
-    if (value && typeof value === 'object') {
+    if (typeof value === 'string' && value !== '') changes[key] = value;
+    else if (value && typeof value === 'object') {
       const given = Object.fromEntries(
         Object.entries(value).filter(([, v]) => v !== undefined && v !== ''),
       );
