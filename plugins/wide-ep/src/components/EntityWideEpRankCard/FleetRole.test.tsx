@@ -112,6 +112,23 @@ describe('rank card at 10,000 ranks', () => {
           ['unhealthy', 'unknown', 'starting'].indexOf(b),
       ),
     );
+
+    // Prefill's 29 fit in "show all"; decode's 253 page by 100.
+    const decodeTable = screen.getByRole('table', {
+      name: 'decode ranks not healthy',
+    });
+    await userEvent.click(
+      within(decodeTable.parentElement!).getByRole('button', {
+        name: 'Show 100 more',
+      }),
+    );
+    expect(listedReasons('decode').size).toBe(ATTENTION_PAGE + 100);
+    expect(
+      within(
+        screen.getByRole('table', { name: 'prefill ranks not healthy' })
+          .parentElement!,
+      ).queryByRole('button', { name: /more$/ }),
+    ).toBeNull();
   });
 
   it('lists the reason of every rank that is not healthy', async () => {

@@ -230,21 +230,21 @@ function FleetRoleBase(props: {
               })}
             </tbody>
           </table>
+          {left > ATTENTION_PAGE * 5 && (
+            <Button
+              size="small"
+              onClick={() => setShown(n => n + ATTENTION_PAGE * 5)}
+            >
+              Show {ATTENTION_PAGE * 5} more
+            </Button>
+          )}
           {left > 0 && (
-            <>
-              <Button
-                size="small"
-                onClick={() => setShown(n => n + ATTENTION_PAGE * 4)}
-              >
-                Show {Math.min(left, ATTENTION_PAGE * 4)} more
-              </Button>
-              <Button
-                size="small"
-                onClick={() => setShown(fleet.attention.length)}
-              >
-                Show all {fleet.attention.length}
-              </Button>
-            </>
+            <Button
+              size="small"
+              onClick={() => setShown(fleet.attention.length)}
+            >
+              Show all {fleet.attention.length}
+            </Button>
           )}
         </>
       )}
