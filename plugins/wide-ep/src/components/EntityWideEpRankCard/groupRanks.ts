@@ -92,7 +92,9 @@ export function groupRanks(response: RankHealthResponse): RoleView[] {
       unknown: 0,
     };
     const groups: GroupView[] = [];
-    const rowsByKey = new Map<string, PodRowView>();
+    // Rows of the current group by pod name: ranks arrive group by group,
+    // so a small map per group (no composed key per rank; 10,000 ranks).
+    let rowsOfGroup = new Map<string, PodRowView>();
 
     for (const rank of ranks) {
       counts[rank.state] = (counts[rank.state] ?? 0) + 1;
@@ -103,18 +105,19 @@ export function groupRanks(response: RankHealthResponse): RoleView[] {
         );
         group = { index: rank.group, rows: [], ...(health ? { health } : {}) };
         groups.push(group);
+        rowsOfGroup = new Map();
       }
-      const rowKey = `${role}/${rank.group}/${rank.pod ?? ''}`;
-      let row = rowsByKey.get(rowKey);
+      const pod = rank.pod ?? '';
+      let row = rowsOfGroup.get(pod);
       if (!row) {
         row = {
-          key: rowKey,
+          key: `${role}/${rank.group}/${pod}`,
           group: rank.group,
           pod: rank.pod,
           node: rank.node,
           cells: [],
         };
-        rowsByKey.set(rowKey, row);
+        rowsOfGroup.set(pod, row);
         group.rows.push(row);
       }
       row.node ??= rank.node;
