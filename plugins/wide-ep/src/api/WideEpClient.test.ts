@@ -1,6 +1,7 @@
 import { mockApis } from '@backstage/frontend-test-utils';
 import { WideEpClient } from './WideEpClient';
 import { makeRankHealthResponse } from '../__testUtils__/rankHealthFixtures';
+import { makeRankHistoryResponse } from '../__testUtils__/rankHistoryFixtures';
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -26,6 +27,59 @@ describe('WideEpClient', () => {
     expect(fetch).toHaveBeenCalledWith(
       'http://backstage:7007/api/wide-ep/ranks?entityRef=component%3Adefault%2Fwide-ep',
       { signal: undefined },
+    );
+  });
+
+  it('requests one metric of an entity over a window from the history route', async () => {
+    const health = makeRankHealthResponse({
+      decode: { groups: 1, podsPerGroup: 1, ranksPerPod: 8 },
+    });
+    const body = makeRankHistoryResponse(health, {
+      metric: 'kvCacheUsage',
+      window: '60m',
+    });
+    const fetch = jest.fn(async () => jsonResponse(200, body));
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+    const signal = new AbortController().signal;
+
+    await expect(
+      client.getRankHistory({
+        entityRef: 'component:default/wide-ep',
+        metric: 'kvCacheUsage',
+        window: '60m',
+        signal,
+      }),
+    ).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backstage:7007/api/wide-ep/ranks/history?entityRef=component%3Adefault%2Fwide-ep&metric=kvCacheUsage&window=60m',
+      { signal },
+    );
+  });
+
+  it('rejects a failed history request with the server message', async () => {
+    const fetch = jest.fn(async () =>
+      jsonResponse(400, {
+        error: {
+          name: 'InputError',
+          message: 'query parameter window must be 15m or 60m',
+        },
+        request: { method: 'GET', url: '/api/wide-ep/ranks/history' },
+        response: { statusCode: 400 },
+      }),
+    );
+    const client = new WideEpClient({ discoveryApi, fetchApi: { fetch } });
+
+    const error = await client
+      .getRankHistory({
+        entityRef: 'component:default/x',
+        metric: 'running',
+        window: '15m',
+      })
+      .catch(e => e);
+    expect(error.name).toBe('ResponseError');
+    expect(error.statusCode).toBe(400);
+    expect(error.cause.message).toBe(
+      'query parameter window must be 15m or 60m',
     );
   });
 
