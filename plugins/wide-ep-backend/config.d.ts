@@ -11,9 +11,11 @@ export interface Config {
        */
       probeTimeoutMs?: number;
       /**
-       * Probe results younger than this (milliseconds) are reused, so any
-       * number of viewers cause one probe per rank per window. A rank that
-       * dies shows up within this window. Default 5000.
+       * Probe results (and Prometheus query results) younger than this
+       * (milliseconds) are reused, so any number of viewers cause at most
+       * one probe per rank endpoint (one query per deployment) per window.
+       * A rank that dies shows up within this window plus one probe and
+       * the answer cache (a fifth of the window, at most 1 s). Default 5000.
        */
       freshnessMs?: number;
       /** vLLM endpoints probed at the same time, across all deployments. Default 16. */
@@ -37,7 +39,7 @@ export interface Config {
     prometheus?: {
       /** Deadline of one query, in milliseconds. Default 3000. */
       queryTimeoutMs?: number;
-      /** Window of rate() and the latency percentiles, in seconds; at least 4 scrape intervals. Default 60. */
+      /** Window of rate() and the latency percentiles, in seconds: 20 (two scrapes of the PodMonitor) to 3600. Default 40 (four scrapes). */
       rateWindowSeconds?: number;
       clusters?: Array<{
         /** A cluster name of kubernetes.clusterLocatorMethods. */

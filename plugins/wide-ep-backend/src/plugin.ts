@@ -122,8 +122,8 @@ export const wideEpPlugin = createBackendPlugin({
             }),
           ]),
         );
-        // Answers are shared for a fifth of the window (at most 1 s); probes
-        // and queries are kept fresher by as much, so no answer holds older data.
+        // Answers are shared for a fifth of the window (at most 1 s), so
+        // many viewers cost one derivation.
         const responseTtlMs = Math.min(
           1_000,
           Math.floor(settings.freshnessMs / 5),
@@ -131,8 +131,14 @@ export const wideEpPlugin = createBackendPlugin({
         const probeEndpoint = createHttpEndpointProbe({
           timeoutMs: settings.probeTimeoutMs,
         });
+        // Each endpoint is probed at most once per freshness window, however
+        // many viewers: a result is refreshed once it has expired, and served
+        // meanwhile for as long as a probe may take. A rank that dies shows
+        // within the window plus one probe and the answer's TTL.
         const proberOptions = {
-          freshnessMs: settings.freshnessMs - responseTtlMs,
+          freshnessMs: settings.freshnessMs,
+          refreshAhead: [1, 1] as [number, number],
+          staleForMs: 2 * settings.probeTimeoutMs,
           // One bound across both probers: endpoints probed at the same time.
           limit: createConcurrencyLimit(settings.concurrency),
           concurrency: settings.concurrency,
@@ -158,7 +164,9 @@ export const wideEpPlugin = createBackendPlugin({
         const prometheusLoad = prometheusClients.size
           ? new PrometheusRankLoad({
               clients: prometheusClients,
-              freshnessMs: settings.freshnessMs - responseTtlMs,
+              // One query per deployment per window, the same way.
+              freshnessMs: settings.freshnessMs,
+              staleForMs: prometheusConfig.queryTimeoutMs,
               rateWindowSeconds: prometheusConfig.rateWindowSeconds,
               logger: logger.child({ component: 'prometheus' }),
             })

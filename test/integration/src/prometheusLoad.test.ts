@@ -232,9 +232,10 @@ beforeAll(async () => {
               freshnessMs: FRESHNESS_MS,
               probeTimeoutMs: PROBE_TIMEOUT_MS,
             },
-            // Rates over 5 s: 5 scrapes at the 1 s interval of this Prometheus.
+            // The shortest window the config takes (two scrapes of the
+            // PodMonitor's 10 s); this Prometheus scrapes every second.
             prometheus: {
-              rateWindowSeconds: 5,
+              rateWindowSeconds: 20,
               clusters: [{ cluster: 'it', url: prometheus.url }],
             },
           },
@@ -268,8 +269,9 @@ describe('Prometheus as the rank load source, on a real control plane', () => {
             k.metrics.generationTokensPerSecond !== undefined &&
             k.metrics.ttftP95Seconds !== undefined,
         ) &&
-        // rate() underestimates until the series fills its window (5 s).
+        // rate() underestimates until the series fills its window (20 s).
         decodeRank(r, 12).metrics.generationTokensPerSecond! > 55,
+      45_000,
     );
     expect(body.conditions.map(c => c.type)).not.toContain(
       'LoadFromPrometheus',

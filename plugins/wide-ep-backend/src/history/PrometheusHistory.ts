@@ -1,20 +1,15 @@
-import type {
+import {
   HealthPod,
+  PrometheusMatrixSeries,
   RankHistoryMetric,
   RankHistorySeries,
   RankHistoryWindow,
+  mapRangeMatrix,
+  rankMetricQuery,
+  rankSeriesIndex,
 } from '@internal/plugin-wide-ep-common';
 import type { DeploymentLocator } from '@internal/plugin-wide-ep-node';
-import type {
-  PrometheusClient,
-  PrometheusRangeSeries,
-} from '../prometheus/PrometheusClient';
-import { rankMetricQuery } from '../prometheus/rankLoadQueries';
-import {
-  seriesKey,
-  seriesRank,
-  seriesTargetIndex,
-} from '../prometheus/seriesTargets';
+import type { PrometheusClient } from '../prometheus/PrometheusClient';
 import { historyColumns } from './historyWindow';
 
 /** Options for {@link PrometheusHistory}. @public */
@@ -31,7 +26,7 @@ export interface PrometheusHistoryOptions {
 interface Entry {
   at: number;
   result: Promise<{
-    series: PrometheusRangeSeries[];
+    series: PrometheusMatrixSeries[];
     columns: ReturnType<typeof historyColumns>;
   }>;
 }
@@ -40,7 +35,7 @@ interface Entry {
  * Rank history from Prometheus: one `query_range` per deployment, metric
  * and window per freshness window, shared by every viewer, on the aligned
  * columns of {@link historyColumns}; mapped to ranks with the pods of the
- * moment.
+ * moment (-common's prometheusQueries: the PromQL and the mapping).
  * @public
  */
 export class PrometheusHistory {
@@ -101,43 +96,8 @@ export class PrometheusHistory {
     return {
       timestamps: columns.timestamps,
       step: columns.step,
-      ranks: toRankColumns(series, pods, columns),
+      ranks: mapRangeMatrix(rankSeriesIndex(pods), series, columns.timestamps),
       series: series.length,
     };
   }
-}
-
-/** Places each series' points on the columns of its rank; unmapped series are left out. */
-function toRankColumns(
-  series: readonly PrometheusRangeSeries[],
-  pods: readonly HealthPod[],
-  columns: ReturnType<typeof historyColumns>,
-): RankHistorySeries[] {
-  const index = seriesTargetIndex(pods);
-  const byRank = new Map<string, RankHistorySeries>();
-  for (const s of series) {
-    const target = index.get(
-      seriesKey(s.metric.pod ?? '', s.metric.port_name ?? ''),
-    );
-    if (!target) continue;
-    const rank = seriesRank(target, s.metric.engine);
-    if (rank === undefined) continue;
-    const id = `${target.role}/${target.group}/${rank}`;
-    let row = byRank.get(id);
-    if (!row) {
-      row = {
-        role: target.role,
-        group: target.group,
-        rank,
-        values: columns.timestamps.map(() => null),
-      };
-      byRank.set(id, row);
-    }
-    for (const [t, v] of s.values) {
-      const i = Math.round((t - columns.start) / columns.step);
-      if (i >= 0 && i < row.values.length && Number.isFinite(v))
-        row.values[i] = v;
-    }
-  }
-  return [...byRank.values()];
 }

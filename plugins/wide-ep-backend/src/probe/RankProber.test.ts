@@ -46,6 +46,39 @@ function manualProbe() {
 }
 
 describe('RankProber', () => {
+  it('with refreshAhead [1, 1] and staleForMs: at most one probe per endpoint per window under a steady stream of viewers, none waiting', async () => {
+    const probe = manualProbe();
+    let now = 0;
+    const prober = RankProber.create({
+      probeEndpoint: probe.fn,
+      freshnessMs: 5000,
+      refreshAhead: [1, 1],
+      staleForMs: 3000,
+      concurrency: 16,
+      now: () => now,
+    });
+    const first = prober.probe([target(1)]);
+    await probe.answerAll();
+    await first;
+    // A viewer every 100 ms for 60 s; every probe is answered 20 ms later.
+    let waited = 0;
+    for (now = 100; now <= 60_000; now += 100) {
+      const answer = prober.probe([target(1)]);
+      const before = probe.pending.length;
+      if (before) {
+        await new Promise(r => setImmediate(r));
+        now += 20;
+        await probe.answerAll();
+      }
+      const result = await answer;
+      if (!result.has(target(1).key)) waited++;
+    }
+    // 60 s / 5 s = 12 windows: the first probe and one per window after it.
+    expect(probe.calls.length).toBeLessThanOrEqual(13);
+    expect(probe.calls.length).toBeGreaterThanOrEqual(11);
+    expect(waited).toBe(0);
+  });
+
   it('coalesces concurrent requests for the same endpoints into one probe each', async () => {
     const probe = manualProbe();
     let now = 0;

@@ -32,6 +32,14 @@ export interface RankProberOptions {
    * before the result expires. Default `[0.3, 0.8]`.
    */
   refreshAhead?: [number, number];
+  /**
+   * Serve a result up to this much older than `freshnessMs` while its
+   * refresh runs, instead of waiting for it. With `refreshAhead` `[1, 1]`
+   * every endpoint is then probed at most once per `freshnessMs` however
+   * many viewers ask (results are at most `freshnessMs + staleForMs` old,
+   * in practice `freshnessMs` plus one probe). Default 0.
+   */
+  staleForMs?: number;
   logger?: LoggerService;
   /** Milliseconds since epoch; injected by tests. */
   now?: () => number;
@@ -94,7 +102,7 @@ export class RankProber {
       const age = entry.result
         ? now - entry.result.startedAt
         : Number.POSITIVE_INFINITY;
-      if (age <= freshnessMs) {
+      if (age <= freshnessMs + (this.options.staleForMs ?? 0)) {
         out.set(target.key, entry.result!.probe);
         if (age >= refreshAfter) void this.refresh(target, entry);
       } else {

@@ -52,9 +52,13 @@ describe('PrometheusClient against the real Prometheus', () => {
 
   it('instant and range queries, counted', async () => {
     const c = client(prometheus.url);
+    // data.result as Prometheus gives it: values as it prints them.
     expect(
-      await c.query('label_replace(vector(2.5), "pod", "p-0", "", "")'),
-    ).toEqual([{ metric: { pod: 'p-0' }, value: 2.5 }]);
+      await c.query(
+        'label_replace(vector(2.5), "pod", "p-0", "", "")',
+        1_700_000_000,
+      ),
+    ).toEqual([{ metric: { pod: 'p-0' }, value: [1_700_000_000, '2.5'] }]);
     const range = await c.queryRange(
       'vector(1)',
       1_700_000_000,
@@ -65,9 +69,9 @@ describe('PrometheusClient against the real Prometheus', () => {
       {
         metric: {},
         values: [
-          [1_700_000_000, 1],
-          [1_700_000_010, 1],
-          [1_700_000_020, 1],
+          [1_700_000_000, '1'],
+          [1_700_000_010, '1'],
+          [1_700_000_020, '1'],
         ],
       },
     ]);

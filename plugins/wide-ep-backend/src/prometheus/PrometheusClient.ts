@@ -1,17 +1,8 @@
+import type {
+  PrometheusMatrixSeries,
+  PrometheusVectorSample,
+} from '@internal/plugin-wide-ep-common';
 import type { PrometheusEndpoint } from './prometheusConfig';
-
-/** One series of an instant query: labels and value. @public */
-export interface PrometheusSample {
-  metric: Record<string, string>;
-  /** NaN when Prometheus answered NaN (e.g. a quantile of no observations). */
-  value: number;
-}
-
-/** One series of a range query: labels and `[unix seconds, value]` points. @public */
-export interface PrometheusRangeSeries {
-  metric: Record<string, string>;
-  values: [number, number][];
-}
 
 /**
  * A query that did not answer: Prometheus unreachable, an HTTP or PromQL
@@ -57,8 +48,11 @@ export class PrometheusClient {
     return this.options.endpoint.cluster;
   }
 
-  /** Instant query at `time` (unix seconds; default now). */
-  async query(promql: string, time?: number): Promise<PrometheusSample[]> {
+  /** Instant query at `time` (unix seconds; default now): `data.result` of the vector. */
+  async query(
+    promql: string,
+    time?: number,
+  ): Promise<PrometheusVectorSample[]> {
     const data = await this.call('query', {
       query: promql,
       ...(time !== undefined ? { time: String(time) } : {}),
@@ -67,21 +61,16 @@ export class PrometheusClient {
       throw new PrometheusQueryError(
         `Prometheus of cluster "${this.cluster}" answered a ${data.resultType}, not a vector`,
       );
-    return (
-      data.result as {
-        metric: Record<string, string>;
-        value: [number, string];
-      }[]
-    ).map(s => ({ metric: s.metric, value: Number(s.value[1]) }));
+    return data.result as PrometheusVectorSample[];
   }
 
-  /** Range query from `start` to `end` (unix seconds) every `stepSeconds`. */
+  /** Range query from `start` to `end` (unix seconds) every `stepSeconds`: `data.result` of the matrix. */
   async queryRange(
     promql: string,
     start: number,
     end: number,
     stepSeconds: number,
-  ): Promise<PrometheusRangeSeries[]> {
+  ): Promise<PrometheusMatrixSeries[]> {
     const data = await this.call('query_range', {
       query: promql,
       start: String(start),
@@ -92,15 +81,7 @@ export class PrometheusClient {
       throw new PrometheusQueryError(
         `Prometheus of cluster "${this.cluster}" answered a ${data.resultType}, not a matrix`,
       );
-    return (
-      data.result as {
-        metric: Record<string, string>;
-        values: [number, string][];
-      }[]
-    ).map(s => ({
-      metric: s.metric,
-      values: s.values.map(([t, v]) => [t, Number(v)]),
-    }));
+    return data.result as PrometheusMatrixSeries[];
   }
 
   private async call(

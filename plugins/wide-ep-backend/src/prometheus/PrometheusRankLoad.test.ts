@@ -1,14 +1,18 @@
-import { parseSpec, renderDeployment } from '@internal/plugin-wide-ep-common';
+import {
+  PrometheusVectorSample,
+  RANK_METRIC_LABEL,
+  parseSpec,
+  renderDeployment,
+} from '@internal/plugin-wide-ep-common';
 import {
   readyStatus,
   renderedWorkloads,
   withStatus,
 } from '@internal/plugin-wide-ep-common/testUtils';
 import type { DeploymentLocator } from '@internal/plugin-wide-ep-node';
-import type { PrometheusClient, PrometheusSample } from './PrometheusClient';
+import type { PrometheusClient } from './PrometheusClient';
 import { PrometheusQueryError } from './PrometheusClient';
-import { PrometheusRankLoad, toDeploymentLoad } from './PrometheusRankLoad';
-import { METRIC_LABEL } from './rankLoadQueries';
+import { PrometheusRankLoad } from './PrometheusRankLoad';
 
 /** Pods of a rendered LWS H200 deployment, Ready with IPs 10.1.0.2, .3, ... */
 function pods(rankPorts: boolean) {
@@ -41,17 +45,17 @@ const LOCATOR: DeploymentLocator = {
 const sample = (
   metric: string,
   labels: Record<string, string>,
-  value: number,
-): PrometheusSample => ({
-  metric: { [METRIC_LABEL]: metric, ...labels },
-  value,
+  value: string,
+): PrometheusVectorSample => ({
+  metric: { [RANK_METRIC_LABEL]: metric, ...labels },
+  value: [1_700_000_000, value],
 });
 
 /** A client whose answers the test releases; counts queries. */
 function gatedClient() {
   const queries: string[] = [];
   const pending: {
-    resolve: (s: PrometheusSample[]) => void;
+    resolve: (s: PrometheusVectorSample[]) => void;
     reject: (e: Error) => void;
   }[] = [];
   const client = {
@@ -61,7 +65,7 @@ function gatedClient() {
     },
     query: (q: string) => {
       queries.push(q);
-      return new Promise<PrometheusSample[]>((resolve, reject) =>
+      return new Promise<PrometheusVectorSample[]>((resolve, reject) =>
         pending.push({ resolve, reject }),
       );
     },
@@ -78,7 +82,8 @@ describe('PrometheusRankLoad', () => {
     const load = new PrometheusRankLoad({
       clients: new Map([['prod', client]]),
       freshnessMs: 4_000,
-      rateWindowSeconds: 60,
+      staleForMs: 3_000,
+      rateWindowSeconds: 40,
       now: () => now,
     });
     const podList = pods(true);
@@ -97,25 +102,38 @@ describe('PrometheusRankLoad', () => {
     );
     expect(queries).toHaveLength(1);
 
-    // Just before the window ends the next query starts, still served the old answer.
-    now = 3_950;
-    await load.load(LOCATOR, podList);
+    // The first viewer after the window starts the next query and, like
+    // every viewer until it answers, gets the last answer at once.
+    now = 4_000;
+    await Promise.all(
+      Array.from({ length: 50 }, () => load.load(LOCATOR, podList)),
+    );
     expect(queries).toHaveLength(2);
-    await load.load(LOCATOR, podList);
-    expect(queries).toHaveLength(2);
+    now = 4_040;
     pending[1].resolve([]);
     await flush();
-    now = 4_100;
+    now = 7_000;
     await Promise.all(
       Array.from({ length: 50 }, () => load.load(LOCATOR, podList)),
     );
     expect(queries).toHaveLength(2);
 
+    // Past the window plus staleForMs, a viewer waits for the query instead.
+    now = 13_000;
+    const late = load.load(LOCATOR, podList);
+    expect(queries).toHaveLength(3);
+    let answered = false;
+    void late.then(() => (answered = true));
+    await flush();
+    expect(answered).toBe(false);
+    pending[2].resolve([]);
+    await late;
+
     // The query selects the deployment's series only.
     expect(queries[0]).toContain(
       'vllm:num_requests_running{namespace="llm-d-wide-ep",llm_d_deployment="wide-ep"}',
     );
-    expect(load.queryCount).toBe(2);
+    expect(load.queryCount).toBe(3);
   });
 
   it('a failure is kept for the window too: a broken Prometheus is asked once, not once per viewer', async () => {
@@ -125,7 +143,7 @@ describe('PrometheusRankLoad', () => {
     const load = new PrometheusRankLoad({
       clients: new Map([['prod', client]]),
       freshnessMs: 4_000,
-      rateWindowSeconds: 60,
+      rateWindowSeconds: 40,
       now: () => now,
       logger: { warn: (m: string) => warnings.push(m), info: () => {} } as any,
     });
@@ -146,70 +164,42 @@ describe('PrometheusRankLoad', () => {
   });
 });
 
-describe('toDeploymentLoad: series to ranks, as the probes map /metrics', () => {
-  it('supervisor mode: pod and port name select the rank port', () => {
-    const podList = pods(true);
-    const decodeWorker = podList.find(
-      p => p.metadata!.name === 'wide-ep-decode-0-1',
-    )!;
-    const ip = decodeWorker.status!.podIP;
-    const load = toDeploymentLoad(
-      [
-        sample(
-          'running',
-          { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3', engine: '11' },
-          7,
-        ),
-        sample(
-          'ttftP95Seconds',
-          { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3', engine: '11' },
-          0.42,
-        ),
-        // A quantile of no observations.
-        sample(
-          'itlP95Seconds',
-          { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3', engine: '11' },
-          NaN,
-        ),
-        // A pod that is gone, and a port that is not a rank's.
-        sample('running', { pod: 'old-pod', port_name: 'vllm-rank0' }, 1),
-        sample(
-          'running',
-          { pod: 'wide-ep-decode-0-1', port_name: 'supervisor' },
-          1,
-        ),
-      ],
-      podList,
-      0,
-    );
-    expect(load.series).toBe(5);
-    expect([...load.engines]).toEqual([
-      [`${ip}:8203`, { '11': { running: 7, ttftP95Seconds: 0.42 } }],
+describe("PrometheusRankLoad answers per rank, through -common's mapping", () => {
+  it("maps the combined query's series to the ranks of the pods of the moment", async () => {
+    const { client, pending } = gatedClient();
+    const load = new PrometheusRankLoad({
+      clients: new Map([['prod', client]]),
+      freshnessMs: 4_000,
+      rateWindowSeconds: 40,
+    });
+    const answer = load.load(LOCATOR, pods(true));
+    const worker = { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3' };
+    pending[0].resolve([
+      sample('running', { ...worker, engine: '11' }, '7'),
+      sample('ttftP95Seconds', { ...worker, engine: '11' }, '0.42'),
+      // A quantile of no observations.
+      sample('itlP95Seconds', { ...worker, engine: '11' }, 'NaN'),
+      // A pod that is gone.
+      sample('running', { pod: 'old-pod', port_name: 'vllm-rank0' }, '1'),
     ]);
-  });
-
-  it('hybrid mode: the engine label picks the rank on the one API port', () => {
-    const podList = pods(false);
-    const leader = podList.find(p => p.metadata!.name === 'wide-ep-decode-0')!;
-    const load = toDeploymentLoad(
-      [
-        sample(
-          'kvCacheUsage',
-          { pod: 'wide-ep-decode-0', port_name: 'vllm', engine: '2' },
-          0.5,
-        ),
-        sample(
-          'kvCacheUsage',
-          { pod: 'wide-ep-decode-0', port_name: 'vllm', engine: '12' },
-          0.9,
-        ),
-      ],
-      podList,
-      0,
-    );
-    // Rank 12 is on the worker pod, not this one: left out.
-    expect([...load.engines]).toEqual([
-      [`${leader.status!.podIP}:8200`, { '2': { kvCacheUsage: 0.5 } }],
+    const { samples, series } = await answer;
+    expect(series).toBe(4);
+    expect(samples).toEqual([
+      { role: 'decode', group: 0, rank: 11, metric: 'running', value: 7 },
+      {
+        role: 'decode',
+        group: 0,
+        rank: 11,
+        metric: 'ttftP95Seconds',
+        value: 0.42,
+      },
+      {
+        role: 'decode',
+        group: 0,
+        rank: 11,
+        metric: 'itlP95Seconds',
+        value: null,
+      },
     ]);
   });
 });

@@ -1,13 +1,14 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  EngineMetrics,
+import {
   HealthPod,
-  RankHistoryMetric,
+  PrometheusVectorSample,
+  RankSample,
+  deploymentLoadQuery,
+  mapInstantVector,
+  rankSeriesIndex,
 } from '@internal/plugin-wide-ep-common';
 import type { DeploymentLocator } from '@internal/plugin-wide-ep-node';
-import type { PrometheusClient, PrometheusSample } from './PrometheusClient';
-import { METRIC_LABEL, deploymentLoadQuery } from './rankLoadQueries';
-import { seriesKey, seriesRank, seriesTargetIndex } from './seriesTargets';
+import type { PrometheusClient } from './PrometheusClient';
 
 /** Options for {@link PrometheusRankLoad}. @public */
 export interface PrometheusRankLoadOptions {
@@ -15,6 +16,12 @@ export interface PrometheusRankLoadOptions {
   clients: ReadonlyMap<string, PrometheusClient>;
   /** A deployment's query result is reused for this long. */
   freshnessMs: number;
+  /**
+   * After `freshnessMs`, the last result is still served for this long
+   * while its refresh runs (instead of every viewer waiting for the
+   * query). Default 0.
+   */
+  staleForMs?: number;
   rateWindowSeconds: number;
   logger?: LoggerService;
   /** Milliseconds since epoch; injected by tests. */
@@ -23,8 +30,8 @@ export interface PrometheusRankLoadOptions {
 
 /** The load of a deployment's ranks, from one Prometheus query. @public */
 export interface DeploymentLoad {
-  /** Per probe target key (`ip:port`): metrics by engine (global rank), as a /metrics probe would give. */
-  engines: Map<string, Record<string, EngineMetrics>>;
+  /** One value per rank and metric, for the series that map to a current pod's rank. */
+  samples: RankSample[];
   /** Series that matched the deployment's labels (0: not scraped, e.g. no PodMonitor). */
   series: number;
   /** When the query ran (ms since epoch). */
@@ -34,29 +41,19 @@ export interface DeploymentLoad {
 interface Entry {
   /** When the query started. */
   at: number;
-  result: Promise<PrometheusSample[]>;
+  result: Promise<PrometheusVectorSample[]>;
   /** How long it took, once it answered. */
   tookMs?: number;
-  /** A refresh started before this entry expired. */
+  /** The refresh started once this entry expired. */
   next?: Entry;
 }
-
-const FIELD: Record<RankHistoryMetric, keyof EngineMetrics> = {
-  running: 'running',
-  waiting: 'waiting',
-  kvCacheUsage: 'kvCacheUsage',
-  promptTokensPerSecond: 'promptTokensPerSecond',
-  generationTokensPerSecond: 'generationTokensPerSecond',
-  ttftP95Seconds: 'ttftP95Seconds',
-  itlP95Seconds: 'itlP95Seconds',
-};
 
 /**
  * Prometheus as the load source of the rank API: ONE instant query per
  * deployment per freshness window, shared by every viewer (concurrent
  * callers share the query in flight; a failure is also kept for the
- * window, so a broken Prometheus is not asked once per viewer). The result
- * is mapped to ranks with the pods of the moment.
+ * window, so a broken Prometheus is not asked once per viewer). The PromQL
+ * and the mapping of its answer to ranks are -common's (prometheusQueries).
  * @public
  */
 export class PrometheusRankLoad {
@@ -81,7 +78,8 @@ export class PrometheusRankLoad {
   }
 
   /**
-   * The deployment's per-rank load, data at most `freshnessMs` old.
+   * The deployment's per-rank load, data at most `freshnessMs` (plus
+   * `staleForMs` while a refresh runs) old.
    * Rejects with a `PrometheusQueryError` when the query failed.
    */
   async load(
@@ -97,28 +95,32 @@ export class PrometheusRankLoad {
     const now = this.now();
     const { freshnessMs } = this.options;
     let entry = this.entries.get(key);
-    if (entry?.next && now - entry.next.at < freshnessMs) {
-      // A refresh answered (or is due): it replaces the entry it refreshes.
-      if (entry.next.tookMs !== undefined || now - entry.at >= freshnessMs) {
-        entry = entry.next;
-        this.entries.set(key, entry);
-      }
+    if (entry?.next?.tookMs !== undefined) {
+      // A refresh answered: it replaces the entry it refreshes.
+      entry = entry.next;
+      this.entries.set(key, entry);
     }
-    if (!entry || now - entry.at >= freshnessMs) {
+    if (!entry) {
       entry = this.start(key, client, locator, now);
       this.entries.set(key, entry);
       this.sweep(now);
-    } else if (
-      !entry.next &&
-      entry.tookMs !== undefined &&
-      now - entry.at >= freshnessMs - Math.max(100, 2 * entry.tookMs)
-    ) {
-      // Refresh ahead, just before the window ends, so a steady stream of
-      // viewers never waits for the query and it still runs once a window.
-      entry.next = this.start(key, client, locator, now);
+    } else if (now - entry.at >= freshnessMs) {
+      // Expired: one refresh, started by the first viewer after the window,
+      // so the query runs at most once per window whatever the viewers.
+      entry.next ??= this.start(key, client, locator, now);
+      // Meanwhile the last answer is served, if it came in and is not
+      // older than the window plus one query's deadline.
+      const stale = this.options.staleForMs ?? 0;
+      if (entry.tookMs === undefined || now - entry.at >= freshnessMs + stale)
+        entry = entry.next;
     }
-    const samples = await entry.result;
-    return toDeploymentLoad(samples, pods, entry.at);
+    const result = await entry.result;
+    return {
+      // The pods of the moment: the same mapping the probes use.
+      samples: mapInstantVector(rankSeriesIndex(pods), result),
+      series: result.length,
+      queriedAt: entry.at,
+    };
   }
 
   private start(
@@ -167,31 +169,4 @@ export class PrometheusRankLoad {
     for (const [key, e] of this.entries)
       if (now - e.at > 10 * this.options.freshnessMs) this.entries.delete(key);
   }
-}
-
-/** Maps the tagged series of the combined query onto probe targets and engines. */
-export function toDeploymentLoad(
-  samples: readonly PrometheusSample[],
-  pods: readonly HealthPod[],
-  queriedAt: number,
-): DeploymentLoad {
-  const index = seriesTargetIndex(pods);
-  const engines = new Map<string, Record<string, EngineMetrics>>();
-  for (const { metric, value } of samples) {
-    const field = FIELD[metric[METRIC_LABEL] as RankHistoryMetric];
-    if (!field || !Number.isFinite(value)) continue;
-    const target = index.get(
-      seriesKey(metric.pod ?? '', metric.port_name ?? ''),
-    );
-    if (!target) continue;
-    const rank = seriesRank(target, metric.engine);
-    if (rank === undefined) continue;
-    let byEngine = engines.get(target.key);
-    if (!byEngine) {
-      byEngine = {};
-      engines.set(target.key, byEngine);
-    }
-    (byEngine[String(rank)] ??= {})[field] = value;
-  }
-  return { engines, series: samples.length, queriedAt };
 }

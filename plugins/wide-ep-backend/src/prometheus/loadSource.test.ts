@@ -3,7 +3,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   EndpointProbe,
-  EngineMetrics,
+  RankSample,
   ProbeTarget,
   parseSpec,
   renderDeployment,
@@ -73,9 +73,7 @@ function recordingProber(
   };
 }
 
-function service(
-  load: () => Promise<{ engines: Map<string, Record<string, EngineMetrics>> }>,
-) {
+function service(load: () => Promise<{ samples: RankSample[] }>) {
   const d = deployment();
   const factory: InformerFactory = async (key, hooks) => ({
     start: async () => hooks.onList(),
@@ -116,23 +114,25 @@ function service(
 
 describe('rank load from Prometheus (RankHealthService)', () => {
   it('load from Prometheus, health from /health-only probes; no /metrics probe at all', async () => {
+    const rank3 = { role: 'decode', group: 0, rank: 3 } as const;
     const t = service(async () => ({
-      engines: new Map([
-        [
-          '10.1.0.3:8203',
-          {
-            '3': {
-              running: 4,
-              waiting: 1,
-              kvCacheUsage: 0.5,
-              promptTokensPerSecond: 1200,
-              generationTokensPerSecond: 80,
-              ttftP95Seconds: 0.4,
-              itlP95Seconds: 0.03,
-            },
-          },
-        ],
-      ]),
+      samples: [
+        { ...rank3, metric: 'running', value: 4 },
+        { ...rank3, metric: 'waiting', value: 1 },
+        { ...rank3, metric: 'kvCacheUsage', value: 0.5 },
+        { ...rank3, metric: 'promptTokensPerSecond', value: 1200 },
+        { ...rank3, metric: 'generationTokensPerSecond', value: 80 },
+        { ...rank3, metric: 'ttftP95Seconds', value: 0.4 },
+        { ...rank3, metric: 'itlP95Seconds', value: 0.03 },
+        // NaN from Prometheus: no number, left out.
+        {
+          role: 'decode',
+          group: 0,
+          rank: 5,
+          metric: 'ttftP95Seconds',
+          value: null,
+        },
+      ],
     }));
     const body = await t.get();
     expect(body.loadSource).toBe('prometheus');
@@ -153,10 +153,11 @@ describe('rank load from Prometheus (RankHealthService)', () => {
         itlP95Seconds: 0.03,
       },
     });
-    // A rank Prometheus has no series for has no load, but its health.
-    expect(
-      body.ranks.find(r => r.role === 'decode' && r.globalRank === 4),
-    ).toMatchObject({ state: 'healthy', metrics: {} });
+    // A rank Prometheus has no number for has no load, but its health.
+    for (const g of [4, 5])
+      expect(
+        body.ranks.find(r => r.role === 'decode' && r.globalRank === g),
+      ).toMatchObject({ state: 'healthy', metrics: {} });
     expect(body.conditions.map(c => c.type)).not.toContain(
       'LoadFromPrometheus',
     );
@@ -190,7 +191,7 @@ describe('rank load from Prometheus (RankHealthService)', () => {
   });
 
   it('no series for the deployment (no PodMonitor) says so and falls back too', async () => {
-    const t = service(async () => ({ engines: new Map() }));
+    const t = service(async () => ({ samples: [] }));
     const body = await t.get();
     expect(body.loadSource).toBe('probes');
     expect(body.conditions).toContainEqual(

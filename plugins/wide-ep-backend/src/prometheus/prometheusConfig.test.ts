@@ -19,7 +19,8 @@ describe('readPrometheusConfig', () => {
     expect(config).toEqual({
       endpoints: new Map(),
       queryTimeoutMs: 3000,
-      rateWindowSeconds: 60,
+      // Four scrapes of the PodMonitor's 10 s.
+      rateWindowSeconds: 40,
     });
   });
 
@@ -106,7 +107,11 @@ describe('readPrometheusConfig', () => {
     ],
     [
       { rateWindowSeconds: 1.5 },
-      'wideEp.prometheus.rateWindowSeconds must be a whole number from 2 to 3600, got 1.5',
+      'wideEp.prometheus.rateWindowSeconds must be a whole number from 20 to 3600, got 1.5',
+    ],
+    [
+      { rateWindowSeconds: 10 },
+      'wideEp.prometheus.rateWindowSeconds must be a whole number from 20 to 3600, got 10',
     ],
     [
       { clusters: { prod: 'x' } },

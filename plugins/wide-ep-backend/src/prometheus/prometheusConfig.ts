@@ -1,5 +1,9 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import {
+  DEFAULT_RATE_WINDOW_SECONDS,
+  MONITORING_SCRAPE_INTERVAL_SECONDS,
+} from '@internal/plugin-wide-ep-common';
 
 /** Where one cluster's Prometheus answers. @public */
 export interface PrometheusEndpoint {
@@ -25,7 +29,8 @@ export interface WideEpPrometheusConfig {
 /** Defaults: a query must finish well inside the card's 5 s refresh. @public */
 export const DEFAULT_PROMETHEUS_QUERY_TIMEOUT_MS = 3_000;
 /** Four scrapes of the generator's PodMonitor (10 s interval). @public */
-export const DEFAULT_PROMETHEUS_RATE_WINDOW_SECONDS = 60;
+export const DEFAULT_PROMETHEUS_RATE_WINDOW_SECONDS =
+  DEFAULT_RATE_WINDOW_SECONDS;
 
 type Config = ReturnType<RootConfigService['getConfig']>;
 
@@ -54,7 +59,8 @@ export function readPrometheusConfig(
     rateWindowSeconds: wholeNumber(
       section,
       'rateWindowSeconds',
-      [2, 3_600],
+      // Two scrapes of the PodMonitor at least, or rate() has nothing to go on.
+      [2 * MONITORING_SCRAPE_INTERVAL_SECONDS, 3_600],
       DEFAULT_PROMETHEUS_RATE_WINDOW_SECONDS,
     ),
   };

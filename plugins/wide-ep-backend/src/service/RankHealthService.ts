@@ -13,10 +13,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DeploymentCondition,
   EndpointProbe,
-  EngineMetrics,
+  RankSample,
   HealthPod,
   ProbeTarget,
+  RankHealth,
   RankHealthResponse,
+  RankMetrics,
   deploymentProbeTargets,
   deriveRankHealth,
   wideEpRankHealthReadPermission,
@@ -45,7 +47,7 @@ export interface RankHealthServiceOptions {
     load(
       locator: DeploymentLocator,
       pods: readonly HealthPod[],
-    ): Promise<{ engines: Map<string, Record<string, EngineMetrics>> }>;
+    ): Promise<{ samples: RankSample[] }>;
   };
   /** Probes /health only; required with `prometheus`. */
   healthProber?: RankHealthProber;
@@ -54,8 +56,8 @@ export interface RankHealthServiceOptions {
   defaultStartupBudgetMs?: number;
   /**
    * Reuse a computed answer for this long (per entity and deployment), so
-   * many viewers cost one derivation. Give the prober a freshness window
-   * shorter by this much to keep the end-to-end bound. Default 0 (off).
+   * many viewers cost one derivation; answers are that much older at most.
+   * Default 0 (off).
    */
   responseTtlMs?: number;
   /** Milliseconds since epoch; injected by tests. */
@@ -172,6 +174,9 @@ export class RankHealthService {
     });
     const full = {
       ...response,
+      ranks: load.samples
+        ? withPrometheusLoad(response.ranks, load.samples)
+        : response.ranks,
       conditions: [
         ...response.conditions,
         ...snapshot.conditions,
@@ -196,6 +201,8 @@ export class RankHealthService {
     probes: Map<string, EndpointProbe>;
     source: RankHealthResponse['loadSource'];
     conditions: DeploymentCondition[];
+    /** The ranks' load from Prometheus (with `source` prometheus). */
+    samples?: RankSample[];
   }> {
     const { prometheus, healthProber } = this.options;
     if (!prometheus?.has(locator.cluster) || !healthProber || !targets.length)
@@ -220,7 +227,7 @@ export class RankHealthService {
         message: `${load.message}; rank load read from the ranks' /metrics instead`,
         source: `Prometheus/${locator.cluster}`,
       };
-    } else if (load.engines.size === 0) {
+    } else if (load.samples.length === 0) {
       problem = {
         type: 'LoadFromPrometheus',
         status: 'False',
@@ -235,13 +242,32 @@ export class RankHealthService {
         source: 'probes',
         conditions: problem ? [problem] : [],
       };
-    const probes = new Map<string, EndpointProbe>();
-    for (const [key, probe] of health) {
-      const engines = load.engines.get(key);
-      probes.set(key, engines ? { ...probe, engines } : probe);
-    }
-    return { probes, source: 'prometheus', conditions: [] };
+    return {
+      probes: health,
+      source: 'prometheus',
+      conditions: [],
+      samples: load.samples,
+    };
   }
+}
+
+/** The ranks with their metrics from Prometheus (the /health-only probes read none). */
+function withPrometheusLoad(
+  ranks: RankHealth[],
+  samples: readonly RankSample[],
+): RankHealth[] {
+  const byRank = new Map<string, RankMetrics>();
+  for (const s of samples) {
+    if (!s.metric || s.value === null) continue;
+    const id = `${s.role}/${s.group}/${s.rank}`;
+    const metrics = byRank.get(id) ?? {};
+    metrics[s.metric] = s.value;
+    byRank.set(id, metrics);
+  }
+  return ranks.map(r => {
+    const metrics = byRank.get(`${r.role}/${r.group}/${r.globalRank}`);
+    return metrics ? { ...r, metrics: { ...r.metrics, ...metrics } } : r;
+  });
 }
 
 /** Identifies a deployment across entities: cluster, namespace, name. @public */
