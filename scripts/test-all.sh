@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite: type check, lint, unit + integration (Jest, against
-# a real kube-apiserver built from Go modules by test/cluster), then the
-# browser end-to-end suite (test/e2e: npm start + the local demo + headless
-# Debian Chromium), and prints one closing line "N passed, N failed" for CI
-# that counts both Jest runs. WIDE_EP_SKIP_E2E=1 leaves the e2e suite out.
+# a real kube-apiserver built from Go modules by test/cluster), the packaging
+# suite (npm pack of every plugin, the packed backend installed and started),
+# then the browser end-to-end suite (test/e2e: npm start + the local demo +
+# headless Debian Chromium), and prints one closing line "N passed, N failed"
+# for CI that counts every Jest run. WIDE_EP_SKIP_E2E=1 leaves the e2e suite out.
 #
 # Usage: npm test   (after npm ci)
 set -euo pipefail
@@ -74,6 +75,27 @@ if [[ -f .jest-results.json ]]; then
   read -r passed failed < <(node -e 'const r=require("./.jest-results.json"); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)')
 fi
 if [[ $jest_rc -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+
+# Its own Jest run (*.pack.ts): it builds and packs every plugin, installs the
+# packed backend ones into a fresh copy of packages/backend (npm registry, warm
+# cache) and starts it; ~2.5 min. Reuses the declarations api-reports.sh wrote.
+step "packaging (npm pack of every plugin; the packed backend plugin and modules in a fresh packages/backend, started)"
+pack_results="$PWD/test/artifacts/packaging-results.json"
+mkdir -p test/artifacts
+rm -f "$pack_results"
+set +e
+(cd test/integration && backstage-cli package test --watchAll=false --testMatch '**/src/**/*.pack.ts' --json --outputFile="$pack_results")
+pack_rc=$?
+set -e
+pack_passed=0
+pack_failed=0
+if [[ -f "$pack_results" ]]; then
+  read -r pack_passed pack_failed < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$pack_results")
+fi
+if [[ $pack_rc -ne 0 && $pack_failed -eq 0 ]]; then pack_failed=1; fi
+echo "packaging: ${pack_passed} passed, ${pack_failed} failed (the packed backend's log: test/artifacts/packaging/)"
+passed=$((passed + pack_passed))
+failed=$((failed + pack_failed))
 
 if [[ "${WIDE_EP_SKIP_E2E:-0}" == 1 ]]; then
   step "browser end-to-end: skipped (WIDE_EP_SKIP_E2E=1)"

@@ -5,7 +5,7 @@ import type {
 
 /**
  * Connects to a configured cluster by name. `ClusterRegistry` from
- * `@internal/plugin-wide-ep-node` implements it; tests pass fakes.
+ * the wide-ep-node package implements it; tests pass fakes.
  *
  * @public
  */

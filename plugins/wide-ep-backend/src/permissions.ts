@@ -58,7 +58,7 @@ const isClusterNamed = createPermissionRule({
 /**
  * Permission rules of the `wide-ep-cluster` resource type; policies build
  * their conditions with `wideEpClusterConditions` from
- * `@internal/plugin-wide-ep-common`.
+ * the wide-ep-common package.
  * @public
  */
 export const wideEpClusterPermissionRules = { isClusterNamed };

@@ -15,7 +15,7 @@ import {
   lwsNames,
 } from '../operatorModel';
 
-/** A pod manifest as an operator would create it, plus the status a kubelet would report. */
+/** A pod manifest as an operator would create it, plus the status a kubelet would report. @public */
 export interface OperatorPod extends HealthPod {
   apiVersion: 'v1';
   kind: 'Pod';
@@ -26,7 +26,8 @@ export interface OperatorPod extends HealthPod {
 }
 
 type Env = { name: string; value?: string; valueFrom?: unknown };
-type AnyObject = Record<string, any>;
+/** A loosely typed Kubernetes object or part of one (a pod status). @public */
+export type AnyObject = Record<string, any>;
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -40,7 +41,7 @@ function withEnv(podSpec: AnyObject, env: Env[], prepend: boolean): AnyObject {
   return spec;
 }
 
-/** A short stable stand-in for the hashes the operators compute. */
+/** A short stable stand-in for the hashes the operators compute. @public */
 export function fakeHash(input: string, length = 10): string {
   let h = 2166136261;
   for (const ch of input) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
@@ -52,7 +53,7 @@ export function fakeHash(input: string, length = 10): string {
   return out.slice(0, length).replace(/^[^a-z0-9]/, 'a');
 }
 
-/** Every pod one LeaderWorkerSet creates: `<lws>-<g>` leaders and `<lws>-<g>-<w>` workers. */
+/** Every pod one LeaderWorkerSet creates: `<lws>-<g>` leaders and `<lws>-<g>-<w>` workers. @public */
 export function lwsPods(lws: KubernetesObject): OperatorPod[] {
   const o = lws as AnyObject;
   const name: string = o.metadata.name;
@@ -115,7 +116,7 @@ export function lwsPods(lws: KubernetesObject): OperatorPod[] {
   return pods;
 }
 
-/** Every pod a PodCliqueSet's cliques create (PCS replica 0..replicas-1). */
+/** Every pod a PodCliqueSet's cliques create (PCS replica 0..replicas-1). @public */
 export function grovePods(pcs: KubernetesObject): OperatorPod[] {
   const o = pcs as AnyObject;
   const name: string = o.metadata.name;
@@ -214,7 +215,7 @@ export function grovePods(pcs: KubernetesObject): OperatorPod[] {
   return pods;
 }
 
-/** Options for the status builders. */
+/** Options for the status builders. @public */
 export interface StatusOptions {
   /** ISO time the containers started / the pod was created. */
   startedAt?: string;
@@ -232,7 +233,7 @@ function scheduled(options: StatusOptions) {
   };
 }
 
-/** A Running, Ready pod. */
+/** A Running, Ready pod. @public */
 export function readyStatus(options: StatusOptions = {}): AnyObject {
   const at = options.startedAt ?? T0;
   return {
@@ -260,7 +261,7 @@ export function readyStatus(options: StatusOptions = {}): AnyObject {
   };
 }
 
-/** Running, vllm started at `startedAt`, readiness probe not passing yet. */
+/** Running, vllm started at `startedAt`, readiness probe not passing yet. @public */
 export function runningNotReadyStatus(options: StatusOptions = {}): AnyObject {
   const at = options.startedAt ?? T0;
   const s = readyStatus(options);
@@ -288,7 +289,7 @@ export function runningNotReadyStatus(options: StatusOptions = {}): AnyObject {
   return s;
 }
 
-/** Pending because the scheduler found no node. */
+/** Pending because the scheduler found no node. @public */
 export function unschedulableStatus(
   message = '0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.',
 ): AnyObject {
@@ -306,7 +307,7 @@ export function unschedulableStatus(
   };
 }
 
-/** Scheduled on `node`, containers still being created. */
+/** Scheduled on `node`, containers still being created. @public */
 export function containerCreatingStatus(
   options: StatusOptions = {},
 ): AnyObject {
@@ -332,7 +333,7 @@ export function containerCreatingStatus(
   };
 }
 
-/** Running pod whose vllm container crash-loops; the last exit is `lastReason`. */
+/** Running pod whose vllm container crash-loops; the last exit is `lastReason`. @public */
 export function crashLoopStatus(
   options: StatusOptions & {
     restarts?: number;
@@ -370,7 +371,7 @@ export function crashLoopStatus(
   return s;
 }
 
-/** The pod with a kubelet status and, when given, the node it was bound to. */
+/** The pod with a kubelet status and, when given, the node it was bound to. @public */
 export function withStatus(
   pod: OperatorPod,
   status: AnyObject,
@@ -382,7 +383,7 @@ export function withStatus(
   return out;
 }
 
-/** Renders a seed (with overrides) and returns its workload objects and operator-made pods. */
+/** Renders a seed (with overrides) and returns its workload objects and operator-made pods. @public */
 export function renderedWorkloads(objects: KubernetesObject[]) {
   const lws = objects.filter(o => o.kind === 'LeaderWorkerSet');
   const pcs = objects.filter(o => o.kind === 'PodCliqueSet');

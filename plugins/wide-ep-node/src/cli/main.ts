@@ -9,7 +9,7 @@ import { writeFolder } from './writeFolder';
 import { benchRender } from './bench';
 import path from 'node:path';
 
-/** Where the CLI writes; injected so tests need no process. */
+/** Where the CLI writes; injected so tests need no process. @public */
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -44,7 +44,9 @@ function parseArgs(args: string[]): {
 
 /**
  * The `wide-ep` command line: validate a spec, render its folder, or
- * benchmark the renderer. Returns the exit code.
+ * benchmark the renderer. Returns the exit code. The package's `./cli`
+ * entry point, which `bin/wide-ep` runs once packed.
+ * @public
  */
 export async function main(args: string[], io: CliIo): Promise<number> {
   const { command, flags, error } = parseArgs(args);

@@ -33,17 +33,25 @@ export interface FakeKubeClientOptions {
   controller?: FakeKubeClient['controller'];
 }
 
-type Identity = Pick<ObjectRef, 'apiVersion' | 'kind' | 'name'> & {
+/**
+ * What names one stored object of a {@link FakeKubeClient}: group (from
+ * `apiVersion`), kind, namespace and name.
+ * @public
+ */
+export type FakeObjectIdentity = Pick<
+  ObjectRef,
+  'apiVersion' | 'kind' | 'name'
+> & {
   namespace?: string;
 };
 
 // The API server serves one object at every version of its group.
-const keyOf = (ref: Identity) =>
+const keyOf = (ref: FakeObjectIdentity) =>
   `${apiGroupOf(ref.apiVersion)}|${ref.kind}|${ref.namespace ?? ''}|${
     ref.name
   }`;
 
-function identityOf(object: KubernetesObject): Identity {
+function identityOf(object: KubernetesObject): FakeObjectIdentity {
   return {
     apiVersion: object.apiVersion!,
     kind: object.kind!,
@@ -52,7 +60,7 @@ function identityOf(object: KubernetesObject): Identity {
   };
 }
 
-const callFor = (op: FakeCall['op'], ref: Identity): FakeCall => ({
+const callFor = (op: FakeCall['op'], ref: FakeObjectIdentity): FakeCall => ({
   op,
   apiVersion: ref.apiVersion,
   kind: ref.kind,
@@ -100,7 +108,7 @@ export class FakeKubeClient implements KubeClient {
     return this;
   }
 
-  stored(ref: Identity): KubernetesObject | undefined {
+  stored(ref: FakeObjectIdentity): KubernetesObject | undefined {
     return this.objects.get(keyOf(ref));
   }
 

@@ -1,6 +1,6 @@
 /**
  * Test doubles for the wide-EP node services: an in-memory `KubeClient` and
- * a manual `Clock`. Import from `@internal/plugin-wide-ep-node/testUtils`.
+ * a manual `Clock`. Import from the package's `/testUtils` entry point.
  * @packageDocumentation
  */
 export * from './FakeKubeClient';
