@@ -57,3 +57,9 @@ export {
   computeDomainMembers,
   computeDomainStatus,
 } from './computeDomains';
+export {
+  postgresBinDir,
+  startPostgres,
+  startPostgresSync,
+} from './startPostgres';
+export type { RunningPostgres } from './startPostgres';
