@@ -67,7 +67,6 @@ const DEMO = {
   stateDir: path.resolve(
     env.WIDE_EP_DEMO_STATE_DIR ?? path.join(WORK_DIR, 'demo-cluster'),
   ),
-  entitiesDir: path.join(WORK_DIR, 'entities'),
   apiserverPort: Number(DEMO_CLUSTER_CONFIG.CP_APISERVER_PORT),
   controlPort: Number(env.WIDE_EP_DEMO_CONTROL_PORT ?? 17480),
   namespaces: env.WIDE_EP_DEMO_NAMESPACES ?? 'llm-d-wide-ep',
@@ -136,7 +135,7 @@ function ensureWorkDir() {
   fs.mkdirSync(WORK_DIR, { recursive: true });
   fs.writeFileSync(
     path.join(WORK_DIR, '.gitignore'),
-    '# Local state of scripts/start.mjs (demo cluster, entities); disposable.\n*\n',
+    '# Local state of scripts/start.mjs (demo cluster); disposable.\n*\n',
   );
 }
 
@@ -410,10 +409,10 @@ if (!DEMO_ENABLED) {
 }
 
 async function startWithDemo() {
-  // The demo is disposable: a fresh cluster and no leftover entities each time.
+  // The demo is disposable: a fresh cluster each time, and no leftover
+  // entities (apply-only rollouts register theirs in the wide-EP backend
+  // plugin's database, in memory with app-config.yaml's SQLite).
   ensureWorkDir();
-  fs.rmSync(DEMO.entitiesDir, { recursive: true, force: true });
-  fs.mkdirSync(DEMO.entitiesDir, { recursive: true });
   demoClusterDown();
 
   // test/cluster/up generates the admin token itself unless it accepts one

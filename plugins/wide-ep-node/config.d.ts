@@ -34,12 +34,14 @@ export interface Config {
     };
     catalog?: {
       /**
-       * Folder (relative to the backend's working directory) where
-       * `wide-ep:register` writes the entity of an apply-only rollout, and
-       * from which the wide-EP catalog module provides those entities. A
-       * pull-request rollout registers the entity from Git instead. Use a
-       * folder that survives restarts; with several backend replicas, use
-       * shared storage or the pull-request rollout.
+       * Deprecated: the folder where `wide-ep:register` used to write the
+       * entity of an apply-only rollout. Those entities now live in the
+       * wide-EP backend plugin's database (shared by every backend replica).
+       * When set, the backend plugin imports the folder's entities into the
+       * database once at startup (files it imported before and that are
+       * unchanged are skipped) and logs that the setting is deprecated;
+       * remove it after one start.
+       * @deprecated apply-only rollouts register their entity in the wide-EP backend plugin's database; the folder is imported once at startup
        */
       entitiesDirectory?: string;
     };

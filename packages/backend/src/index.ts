@@ -43,7 +43,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 
-// wide-EP: entities of apply-only rollouts (wideEp.catalog.entitiesDirectory)
+// wide-EP: entities of apply-only rollouts (registered in the wide-EP backend
+// plugin's database; one replica refreshes them into the catalog)
 backend.add(import('@internal/plugin-catalog-backend-module-wide-ep'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
@@ -69,7 +70,8 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
-// wide-EP rank health: GET /api/wide-ep/ranks
+// wide-EP rank health (GET /api/wide-ep/ranks) and the registered entities of
+// apply-only rollouts (service-only /api/wide-ep/registered-entities)
 backend.add(import('@internal/plugin-wide-ep-backend'));
 
 // kubernetes plugin

@@ -3,4 +3,4 @@
  * @packageDocumentation
  */
 export { catalogModuleWideEp as default } from './module';
-export { WideEpEntityDirectoryProvider } from './WideEpEntityDirectoryProvider';
+export { WideEpRegisteredEntityProvider } from './WideEpRegisteredEntityProvider';

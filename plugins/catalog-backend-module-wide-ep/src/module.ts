@@ -3,12 +3,12 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { readEntitiesDirectory } from '@internal/plugin-wide-ep-node';
-import { WideEpEntityDirectoryProvider } from './WideEpEntityDirectoryProvider';
+import { RegisteredEntitiesClient } from '@internal/plugin-wide-ep-node';
+import { WideEpRegisteredEntityProvider } from './WideEpRegisteredEntityProvider';
 
 /**
- * Adds the wide-EP entity provider to the catalog when
- * `wideEp.catalog.entitiesDirectory` is configured.
+ * Adds the provider of apply-only rollouts' entities (registered with the
+ * wide-EP backend plugin) to the catalog.
  * @public
  */
 export const catalogModuleWideEp = createBackendModule({
@@ -18,28 +18,24 @@ export const catalogModuleWideEp = createBackendModule({
     env.registerInit({
       deps: {
         catalog: catalogProcessingExtensionPoint,
-        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, logger, scheduler }) {
-        const directory = readEntitiesDirectory(config);
-        if (!directory) {
-          logger.info(
-            'wideEp.catalog.entitiesDirectory is not set; apply-only rollouts will not be registered',
-          );
-          return;
-        }
+      async init({ catalog, discovery, auth, logger, scheduler }) {
         catalog.addEntityProvider(
-          new WideEpEntityDirectoryProvider({
-            directory,
+          new WideEpRegisteredEntityProvider({
+            entities: new RegisteredEntitiesClient({ discovery, auth }),
             logger,
             // A few seconds: a freshly deployed entity should show while the
-            // user still looks at the task page.
+            // user still looks at the task page. Global: with several
+            // backend replicas one of them refreshes (the catalog's database
+            // is shared), not each one.
             schedule: scheduler.createScheduledTaskRunner({
               frequency: { seconds: 3 },
               timeout: { seconds: 30 },
-              scope: 'local',
+              scope: 'global',
             }),
           }),
         );

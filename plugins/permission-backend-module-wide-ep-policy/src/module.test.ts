@@ -15,11 +15,8 @@
  * - userInfo: ownership references per user, as the sign-in resolver would
  *   set them from the catalog: alice is in group:default/platform, bob not.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import {
   type AuthService,
   coreServices,
@@ -137,19 +134,16 @@ let clusters: Record<
   'prod-gb200' | 'local-demo',
   Awaited<ReturnType<typeof countingApiServer>>
 >;
-let entitiesDirectory: string;
 
 beforeAll(async () => {
   clusters = {
     'prod-gb200': await countingApiServer(),
     'local-demo': await countingApiServer(),
   };
-  entitiesDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-policy-'));
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(clusters).map(c => c.close()));
-  fs.rmSync(entitiesDirectory, { recursive: true, force: true });
 });
 
 async function backend(
@@ -174,10 +168,7 @@ async function backend(
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
-          wideEp: {
-            catalog: { entitiesDirectory },
-            ...(permissionPolicy ? { permissionPolicy } : {}),
-          },
+          wideEp: permissionPolicy ? { permissionPolicy } : {},
           kubernetes: {
             clusterLocatorMethods: [
               {

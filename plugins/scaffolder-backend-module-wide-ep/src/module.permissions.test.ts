@@ -6,9 +6,6 @@
  * an action itself, so a module that forgets to hand an action its
  * permissions service fails these tests.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   coreServices,
   createServiceFactory,
@@ -27,6 +24,7 @@ import {
   renderDeployment,
 } from '@internal/plugin-wide-ep-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import wideEpPlugin from '@internal/plugin-wide-ep-backend';
 import scaffolderModuleWideEp from './index';
 
 jest.setTimeout(60_000);
@@ -65,11 +63,10 @@ function denyingPermissions(denied: string[]) {
 }
 
 /** A configured cluster nobody listens on. */
-function config(entitiesDirectory: string) {
+function config() {
   return {
     // Nothing listens on the cluster's port: give up after 1 s, not 120 s.
     wideEp: {
-      catalog: { entitiesDirectory },
       clusterCalls: { giveUpAfter: '1s' },
     },
     kubernetes: {
@@ -127,15 +124,16 @@ async function dryRun(
   action: string,
   input?: Record<string, unknown>,
 ) {
-  const entities = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-perm-'));
   const policy = denyingPermissions(denied);
   const { server } = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderModuleWideEp,
+      // Where wide-ep:register registers: the real plugin, its store on SQLite.
+      wideEpPlugin,
       policy.factory,
       catalogServiceMock.factory({ entities: [seedEntity() as any] }),
-      mockServices.rootConfig.factory({ data: config(entities) }),
+      mockServices.rootConfig.factory({ data: config() }),
     ],
   });
   const res = await request(server)
@@ -157,8 +155,16 @@ async function dryRun(
   const failed =
     res.status >= 400 ||
     (res.body.log ?? []).some((l: any) => l.body.status === 'failed');
-  const written = fs.readdirSync(entities);
-  fs.rmSync(entities, { recursive: true, force: true });
+  const registered = await request(server)
+    .get('/api/wide-ep/registered-entities')
+    .set(
+      'Authorization',
+      mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('plugin:catalog'),
+        targetPluginId: 'wide-ep',
+      }),
+    );
+  const written = registered.body.items.map((i: any) => i.entityRef);
   return {
     res,
     messages,

@@ -6,7 +6,7 @@ import { isError } from '@backstage/errors';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   ClusterRegistry,
-  readEntitiesDirectory,
+  RegisteredEntitiesClient,
 } from '@internal/plugin-wide-ep-node';
 import { createWideEpApplyAction } from './actions/apply';
 import { createWideEpPreflightAction } from './actions/preflight';
@@ -42,6 +42,8 @@ export const scaffolderModuleWideEp = createBackendModule({
         permissions: coreServices.permissions,
         logger: coreServices.logger,
         auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
       async init({
@@ -50,6 +52,8 @@ export const scaffolderModuleWideEp = createBackendModule({
         permissions,
         logger,
         auditor,
+        discovery,
+        auth,
         catalog,
       }) {
         let clusters: WideEpClusterConnector;
@@ -71,26 +75,28 @@ export const scaffolderModuleWideEp = createBackendModule({
           );
           clusters = unusableClusters(error);
         }
-        const entitiesDirectory = readEntitiesDirectory(config);
+        // Apply-only rollouts' entities live in the wide-EP backend plugin's
+        // database, reached over HTTP like any other plugin.
+        const entities = new RegisteredEntitiesClient({ discovery, auth });
         scaffolder.addActions(
           createWideEpRenderAction(),
           createWideEpPreflightAction({ clusters, permissions }),
           createWideEpApplyAction({ clusters, permissions, auditor }),
-          createWideEpRegisterAction({ entitiesDirectory, permissions }),
+          createWideEpRegisterAction({ entities, permissions }),
           createWideEpDiffAction({ clusters, catalog }),
           createWideEpUpdateAction({
             clusters,
             catalog,
             permissions,
             auditor,
-            entitiesDirectory,
+            entities,
           }),
           createWideEpTeardownAction({
             clusters,
             catalog,
             permissions,
             auditor,
-            entitiesDirectory,
+            entities,
           }),
         );
       },

@@ -1,6 +1,8 @@
 /**
  * wide-EP backend plugin: per-data-parallel-rank health of wide-EP
- * deployments at `GET /api/wide-ep/ranks?entityRef=…`.
+ * deployments at `GET /api/wide-ep/ranks?entityRef=…`, and the registered
+ * entities of apply-only rollouts (service-only
+ * `/api/wide-ep/registered-entities`).
  * @packageDocumentation
  */
 export { wideEpPlugin as default } from './plugin';
@@ -15,3 +17,4 @@ export type { WideEpBackendConfig } from './config';
 export * from './service';
 export * from './probe';
 export * from './permissions';
+export * from './entities';

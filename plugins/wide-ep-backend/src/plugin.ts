@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError, assertError } from '@backstage/errors';
+import {
+  ServiceUnavailableError,
+  assertError,
+  isError,
+} from '@backstage/errors';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { wideEpPermissions } from '@internal/plugin-wide-ep-common';
@@ -10,6 +14,7 @@ import {
   ClusterRegistry,
   KubeWatchCache,
   createClientNodeInformerFactory,
+  readEntitiesDirectory,
 } from '@internal/plugin-wide-ep-node';
 import { readWideEpBackendConfig } from './config';
 import {
@@ -29,14 +34,19 @@ import { FormPreflight } from './service/FormPreflight';
 import { DeploymentDiffService } from './service/DeploymentDiffService';
 import { registerRankHealthAction } from './actions/registerRankHealthAction';
 import { wideEpClusterResourceType } from './permissions';
+import { RegisteredEntityStore } from './entities/RegisteredEntityStore';
+import { createRegisteredEntitiesRouter } from './entities/createRegisteredEntitiesRouter';
+import { importEntitiesDirectory } from './entities/importEntitiesDirectory';
 
 /**
- * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`.
+ * The wide-EP backend plugin: rank health at `/api/wide-ep/ranks`, and the
+ * registered entities of apply-only rollouts in its database.
  *
  * @remarks
  * Reads config once, builds one watch cache and one prober for all
  * requests, and stops them at shutdown. A cluster configuration it cannot
- * use is logged once and answered with 503 rather than failing the backend.
+ * use is logged once and answered with 503 rather than failing the backend;
+ * the registered entities do not depend on it.
  *
  * @public
  */
@@ -52,6 +62,7 @@ export const wideEpPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
       },
@@ -63,9 +74,31 @@ export const wideEpPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        database,
         catalog,
         actionsRegistry,
       }) {
+        // First: the entity routes parse their own (larger) bodies, and do
+        // not depend on the cluster configuration below.
+        const entityStore = await RegisteredEntityStore.create({ database });
+        const entitiesDirectory = readEntitiesDirectory(config);
+        if (entitiesDirectory) {
+          await importEntitiesDirectory({
+            directory: entitiesDirectory,
+            store: entityStore,
+            logger: logger.child({ component: 'entities' }),
+          }).catch(error =>
+            logger.error(
+              `could not import the entities of ${entitiesDirectory} (wideEp.catalog.entitiesDirectory); they are not registered until it can be read at a start: ${
+                isError(error) ? error.message : String(error)
+              }`,
+            ),
+          );
+        }
+        httpRouter.use(
+          createRegisteredEntitiesRouter({ httpAuth, entities: entityStore }),
+        );
+
         permissionsRegistry.addPermissions(wideEpPermissions);
         // Policies decide apply and delete per cluster with conditions on
         // this resource type; they are applied here, whichever plugin asks.

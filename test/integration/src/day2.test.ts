@@ -1,16 +1,17 @@
 /*
  * Day 2 against a real kube-apiserver (test/cluster): wide-ep:update,
  * wide-ep:diff and wide-ep:teardown with the production cluster registry
- * and client. The catalog is a stub returning the deployment's entity as
- * the wide-EP catalog module provides it; the permission decision is a stub
- * (ALLOW). The real kubectl binary (test/cluster/.bin) plays the user who
+ * and client. The registered entities are the wide-EP backend plugin's
+ * store on a real SQLite database; the catalog is a stub returning the
+ * deployment's entity from it as the wide-EP catalog module provides it;
+ * the permission decision is a stub (ALLOW). The real kubectl binary (test/cluster/.bin) plays the user who
  * edits the cluster by hand.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { RegisteredEntityStore } from '@internal/plugin-wide-ep-backend';
 import {
   createWideEpApplyAction,
   createWideEpDiffAction,
@@ -27,7 +28,7 @@ import {
 import {
   ClusterRegistry,
   KubeClient,
-  readDirectoryEntities,
+  REGISTERED_ENTITIES_LOCATION,
 } from '@internal/plugin-wide-ep-node';
 import { runAction } from './actionContext';
 import { appConfigFor, connect, createNamespace } from './testCluster';
@@ -46,15 +47,19 @@ let admin: KubeClient;
 let namespace: string;
 let registry: ClusterRegistry;
 let cluster: string;
-let entitiesDirectory: string;
+let entities: RegisteredEntityStore;
 let kubeconfigFile: string;
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 beforeAll(async () => {
   ({ client: admin } = await connect('admin'));
   namespace = await createNamespace(admin, 'day2');
   registry = ClusterRegistry.fromConfig(await appConfigFor('admin'));
   cluster = registry.names()[0];
-  entitiesDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-day2-'));
+  entities = await RegisteredEntityStore.create({
+    database: { getClient: async () => databases.init('SQLITE_3') },
+  });
   kubeconfigFile = process.env.WIDE_EP_TEST_KUBECONFIG!;
 });
 
@@ -69,10 +74,9 @@ function spec() {
   return parsed.spec;
 }
 
-/** The entity as the wide-EP catalog module serves it from the directory. */
+/** The entity as the wide-EP catalog module serves it from the store. */
 async function catalogEntity() {
-  const { entities } = await readDirectoryEntities(entitiesDirectory);
-  const found = entities.find(e => e.entity.metadata.name === spec().name);
+  const found = await entities.get(`component:default/${spec().name}`);
   if (!found) return undefined;
   return {
     ...found.entity,
@@ -80,8 +84,8 @@ async function catalogEntity() {
       ...found.entity.metadata,
       annotations: {
         ...found.entity.metadata.annotations,
-        'backstage.io/managed-by-location': `file:${found.file}`,
-        'backstage.io/managed-by-origin-location': `file:${entitiesDirectory}`,
+        'backstage.io/managed-by-location': `${REGISTERED_ENTITIES_LOCATION}/${found.entityRef}`,
+        'backstage.io/managed-by-origin-location': REGISTERED_ENTITIES_LOCATION,
       },
     },
   };
@@ -119,10 +123,7 @@ describe('day 2 on a real API server', () => {
       { ...spec(), wait: false },
     );
     await applied.promise;
-    fs.writeFileSync(
-      path.join(entitiesDirectory, `component.default.${spec().name}.yaml`),
-      JSON.stringify(renderDeployment(spec()).entity),
-    );
+    await entities.upsert(renderDeployment(spec()).entity);
     expect(await catalogEntity()).toBeDefined();
   });
 
@@ -147,7 +148,7 @@ describe('day 2 on a real API server', () => {
         clusters: registry,
         catalog,
         permissions: allow,
-        entitiesDirectory,
+        entities,
       }),
       { entityRef, decode: { replicas: 2 }, wait: false },
     );
@@ -178,7 +179,7 @@ describe('day 2 on a real API server', () => {
         clusters: registry,
         catalog,
         permissions: allow,
-        entitiesDirectory,
+        entities,
       }),
       { entityRef, decode: { replicas: 2 } },
     );
@@ -236,7 +237,7 @@ describe('day 2 on a real API server', () => {
       clusters: registry,
       catalog,
       permissions: allow,
-      entitiesDirectory,
+      entities,
       waitIntervalMs: 100,
     });
     const wrong = runAction(action, { entityRef, confirm: 'other' });

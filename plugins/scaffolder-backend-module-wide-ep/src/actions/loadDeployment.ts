@@ -85,7 +85,8 @@ const MANAGED_BY = 'backstage.io/managed-by-location';
 /**
  * The repository and folder of a pull-request rollout, from the location
  * the template registered: `url:https://<host>/<owner>/<repo>/[-/]blob/<branch>/<folder>/catalog-info.yaml`.
- * `undefined` for entities of apply-only rollouts (a `file:` location).
+ * `undefined` for entities of apply-only rollouts (their location is
+ * `wide-ep:registered-entities/…`, the wide-EP catalog module's).
  */
 export function gitLocationOf(
   entity: Entity,

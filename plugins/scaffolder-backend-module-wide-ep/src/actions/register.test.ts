@@ -1,50 +1,60 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import yaml from 'yaml';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { LWS_H200_SEED } from '@internal/plugin-wide-ep-common';
+import { LWS_H200_SEED, specFromEntity } from '@internal/plugin-wide-ep-common';
 import { createWideEpRegisterAction } from './register';
 import { registerExamples } from './register.examples';
 import { fakePermissions } from '../__testUtils__/permissions';
+import { memoryRegisteredEntities } from '../__testUtils__/registeredEntities';
 
 describe('wide-ep:register', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-register-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
   const input = { ...LWS_H200_SEED, cluster: 'demo' } as any;
   const allow = fakePermissions('ALLOW');
 
-  it('writes the rendered entity, with the cluster annotation, for the catalog module to provide', async () => {
+  it('registers the rendered entity, with the cluster annotation, for the catalog module to provide', async () => {
+    const entities = memoryRegisteredEntities();
     const ctx = createMockActionContext({ input });
-    await createWideEpRegisterAction({
-      entitiesDirectory: dir,
-      permissions: allow,
-    }).handler(ctx);
+    await createWideEpRegisterAction({ entities, permissions: allow }).handler(
+      ctx,
+    );
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'component:default/wide-ep',
     );
-    const [file] = fs.readdirSync(dir);
-    const entity = yaml.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    expect(entity.metadata.annotations).toMatchObject({
+    const [record] = await entities.list();
+    expect(record.entityRef).toBe('component:default/wide-ep');
+    expect(record.entity.metadata.annotations).toMatchObject({
       'backstage.io/kubernetes-cluster': 'demo',
       'backstage.io/kubernetes-namespace': 'llm-d-wide-ep',
       'wide-ep.backstage.io/deployment': 'wide-ep',
     });
   });
 
-  it('asks catalog.entity.create for the initiator and writes nothing when denied', async () => {
+  it('registering again (a recovered task, a second run) replaces the entity and says so', async () => {
+    const entities = memoryRegisteredEntities();
+    const action = createWideEpRegisterAction({ entities, permissions: allow });
+    await action.handler(createMockActionContext({ input }));
+    const logger = mockServices.logger.mock();
+    const again = createMockActionContext({
+      input: { ...input, decode: { replicas: 2, dataParallelSize: 16 } },
+      logger,
+    });
+    await action.handler(again);
+    const [record] = await entities.list();
+    expect(await entities.list()).toHaveLength(1);
+    const stored = specFromEntity(record.entity as any);
+    expect(stored.success && stored.spec.decode.replicas).toBe(2);
+    expect(logger.info).toHaveBeenCalledWith(
+      'component:default/wide-ep was registered already; it now carries this spec (the catalog shows it within a few seconds)',
+    );
+  });
+
+  it('asks catalog.entity.create for the initiator and registers nothing when denied', async () => {
+    const entities = memoryRegisteredEntities();
     const permissions = fakePermissions('DENY');
     const ctx = createMockActionContext({ input });
     await expect(
-      createWideEpRegisterAction({
-        entitiesDirectory: dir,
-        permissions,
-      }).handler(ctx),
+      createWideEpRegisterAction({ entities, permissions }).handler(ctx),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringMatching(
@@ -61,44 +71,50 @@ describe('wide-ep:register', () => {
       ],
       { credentials: expect.anything() },
     );
-    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(await entities.list()).toEqual([]);
 
     await createWideEpRegisterAction({
-      entitiesDirectory: dir,
+      entities,
       permissions: fakePermissions('ALLOW'),
     }).handler(createMockActionContext({ input }));
-    expect(fs.readdirSync(dir)).toHaveLength(1);
+    expect(await entities.list()).toHaveLength(1);
   });
 
-  it('writes nothing in a dry run', async () => {
+  it('registers nothing in a dry run', async () => {
+    const entities = memoryRegisteredEntities();
     const ctx = { ...createMockActionContext({ input }), isDryRun: true };
-    await createWideEpRegisterAction({
-      entitiesDirectory: dir,
-      permissions: allow,
-    }).handler(ctx);
+    await createWideEpRegisterAction({ entities, permissions: allow }).handler(
+      ctx,
+    );
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'component:default/wide-ep',
     );
-    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(await entities.list()).toEqual([]);
   });
 
-  it('explains the missing configuration instead of losing the entity silently', async () => {
-    const ctx = createMockActionContext({ input });
+  it('fails the step with the store error instead of losing the entity silently', async () => {
+    const entities = {
+      upsert: async () => {
+        throw new Error(
+          'could not register component:default/wide-ep with the wide-EP backend plugin',
+        );
+      },
+    };
     await expect(
-      createWideEpRegisterAction({ permissions: allow }).handler(ctx),
-    ).rejects.toThrow(/wideEp.catalog.entitiesDirectory is not configured/);
+      createWideEpRegisterAction({ entities, permissions: allow }).handler(
+        createMockActionContext({ input }),
+      ),
+    ).rejects.toThrow(/could not register component:default\/wide-ep/);
   });
 
   it('rejects an invalid spec with field-named lines', async () => {
+    const entities = memoryRegisteredEntities();
     const ctx = createMockActionContext({
       input: { ...input, decode: { replicas: 1, dataParallelSize: 12 } },
     });
     await expect(
-      createWideEpRegisterAction({
-        entitiesDirectory: dir,
-        permissions: allow,
-      }).handler(ctx),
+      createWideEpRegisterAction({ entities, permissions: allow }).handler(ctx),
     ).rejects.toThrow(
       'decode.dataParallelSize: must be a multiple of 8 GPUs per node on h200 (got 12; try 16)',
     );
@@ -107,13 +123,14 @@ describe('wide-ep:register', () => {
   it.each(registerExamples.map(e => [e.description, e.example]))(
     'runs example: %s',
     async (_, example) => {
+      const entities = memoryRegisteredEntities();
       const step = yaml.parse(example).steps[0];
       const ctx = createMockActionContext({ input: step.input });
       await createWideEpRegisterAction({
-        entitiesDirectory: dir,
+        entities,
         permissions: allow,
       }).handler(ctx);
-      expect(fs.readdirSync(dir)).toHaveLength(1);
+      expect(await entities.list()).toHaveLength(1);
     },
   );
 });

@@ -14,10 +14,10 @@ import {
 import {
   Clock,
   formatTearDownResult,
-  removeDirectoryEntity,
   tearDownDeployment,
   waitForPodsGone,
 } from '@internal/plugin-wide-ep-node';
+import type { RegisteredEntities } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
 import { clusterCallOptions } from './clusterCallOptions';
 import { assertAllowed, initiatorOf } from './authorizeApply';
@@ -34,8 +34,11 @@ export interface WideEpTeardownActionOptions {
   permissions: PermissionsService;
   /** Records every teardown (not dry runs) as a `deployment-delete` audit event. */
   auditor?: AuditorService;
-  /** Where apply-only rollouts registered their entity; it is removed from there. */
-  entitiesDirectory?: string;
+  /**
+   * The registered entities of apply-only rollouts (the wide-EP backend
+   * plugin's store): the deployment's entity is removed from there.
+   */
+  entities: Pick<RegisteredEntities, 'remove'>;
   /** Poll interval of the wait for pods to go. Default 2 s. */
   waitIntervalMs?: number;
   clock?: Clock;
@@ -255,10 +258,7 @@ export function createWideEpTeardownAction(
             ctx.logger.info(`${pods.length} pods still terminating`),
           onWarning: m => ctx.logger.warn(m),
         });
-        const removed = await removeDirectoryEntity(
-          options.entitiesDirectory,
-          deployment.entity as any,
-        );
+        const removed = await options.entities.remove(entityRef);
         ctx.logger.info(
           removed
             ? `All pods are gone; removed ${entityRef} from the catalog (it disappears within a few seconds)`

@@ -24,8 +24,8 @@ import {
   objectRefOf,
   pruneObjects,
   waitForReady,
-  writeDirectoryEntity,
 } from '@internal/plugin-wide-ep-node';
+import type { RegisteredEntities } from '@internal/plugin-wide-ep-node';
 import type { WideEpClusterConnector } from '../types';
 import { clusterCallOptions } from './clusterCallOptions';
 import { applyInStages } from './applyInStages';
@@ -44,8 +44,12 @@ export interface WideEpUpdateActionOptions {
   permissions: PermissionsService;
   /** Records every real update as a `deployment-update` audit event. */
   auditor?: AuditorService;
-  /** Where apply-only rollouts registered their entity; it is rewritten there. */
-  entitiesDirectory?: string;
+  /**
+   * The registered entities of apply-only rollouts (the wide-EP backend
+   * plugin's store): an entity registered there is replaced with the
+   * updated one.
+   */
+  entities: Pick<RegisteredEntities, 'get' | 'upsert'>;
   waitIntervalMs?: number;
   clock?: Clock;
 }
@@ -323,11 +327,8 @@ export function createWideEpUpdateAction(options: WideEpUpdateActionOptions) {
           ctx.logger.info('All workloads are ready');
         }
         if (!dryRun) {
-          if (isDirectoryEntity(deployment.entity, options.entitiesDirectory)) {
-            await writeDirectoryEntity(
-              options.entitiesDirectory,
-              plan.after.entity,
-            );
+          if (await options.entities.get(entityRef)) {
+            await options.entities.upsert(plan.after.entity);
             ctx.logger.info(
               `${entityRef} now carries the updated spec; the catalog shows it within a few seconds`,
             );
@@ -347,16 +348,6 @@ export function createWideEpUpdateAction(options: WideEpUpdateActionOptions) {
       }
     },
   });
-}
-
-/** Whether wide-ep:register wrote this entity (the directory provider's location). */
-function isDirectoryEntity(
-  entity: { metadata: { annotations?: Record<string, string> } },
-  dir: string | undefined,
-): boolean {
-  const origin =
-    entity.metadata.annotations?.['backstage.io/managed-by-origin-location'];
-  return Boolean(dir) && origin === `file:${dir}`;
 }
 
 // Names a branch or checkpoint after the target spec: re-running the same

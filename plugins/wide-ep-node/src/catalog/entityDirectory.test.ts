@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
+import { toYaml } from '@internal/plugin-wide-ep-common';
 import {
   readDirectoryEntities,
   readEntitiesDirectory,
-  writeDirectoryEntity,
 } from './entityDirectory';
 
 const entity = {
@@ -22,7 +22,7 @@ const entity = {
   },
 };
 
-describe('entity directory', () => {
+describe('the deprecated entity directory (read for the one-time import)', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wide-ep-entities-'));
@@ -38,36 +38,24 @@ describe('entity directory', () => {
     ).toBe(path.resolve('x/y'));
   });
 
-  it('writes an entity and reads it back; writing again replaces it', async () => {
-    const file = await writeDirectoryEntity(dir, entity);
-    expect(path.basename(file)).toBe('component.default.wide-ep.yaml');
-    await writeDirectoryEntity(dir, {
-      ...entity,
-      spec: { ...entity.spec, lifecycle: 'experimental' },
-    });
-    const { entities, errors } = await readDirectoryEntities(dir);
-    expect(errors).toEqual([]);
-    expect(entities.map(e => (e.entity as any).spec.lifecycle)).toEqual([
-      'experimental',
-    ]);
-    expect(fs.readdirSync(dir)).toEqual(['component.default.wide-ep.yaml']);
-  });
-
-  it('reports files that are not entities without hiding the others', async () => {
-    await writeDirectoryEntity(dir, entity);
+  it('reads the entity files and reports files that are not entities without hiding the others', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'component.default.wide-ep.yaml'),
+      toYaml(entity),
+    );
     fs.writeFileSync(path.join(dir, 'broken.yaml'), 'kind: [unclosed');
     fs.writeFileSync(path.join(dir, 'empty.yaml'), 'just: a map');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'not yaml, not read');
     const { entities, errors } = await readDirectoryEntities(dir);
-    expect(entities.map(e => e.entity.metadata.name)).toEqual(['wide-ep']);
+    expect(entities).toEqual([
+      { file: path.join(dir, 'component.default.wide-ep.yaml'), entity },
+    ]);
     expect(errors.map(e => path.basename(e.file)).sort()).toEqual([
       'broken.yaml',
       'empty.yaml',
     ]);
-  });
-
-  it('says what to configure when no folder is set', async () => {
-    await expect(writeDirectoryEntity(undefined, entity)).rejects.toThrow(
-      /wideEp.catalog.entitiesDirectory is not configured.*use the pull-request rollout/,
+    expect(errors.find(e => e.file.endsWith('empty.yaml'))!.message).toBe(
+      'not an entity (apiVersion, kind and metadata.name are required)',
     );
   });
 

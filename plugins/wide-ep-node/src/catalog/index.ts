@@ -1,7 +1,17 @@
 export {
   readEntitiesDirectory,
   readDirectoryEntities,
-  removeDirectoryEntity,
-  writeDirectoryEntity,
 } from './entityDirectory';
-export type { DirectoryEntity } from './entityDirectory';
+export {
+  REGISTERED_ENTITIES_LOCATION,
+  formatRegisteredEntityRef,
+  parseRegisteredEntityRef,
+  registeredEntityKeyOf,
+} from './registeredEntities';
+export type {
+  EntityDocument,
+  RegisteredEntities,
+  RegisteredEntityKey,
+  RegisteredEntityRecord,
+} from './registeredEntities';
+export { RegisteredEntitiesClient } from './RegisteredEntitiesClient';
