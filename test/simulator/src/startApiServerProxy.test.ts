@@ -64,4 +64,41 @@ describe('startApiServerProxy', () => {
     await proxy.close();
     upstream.close();
   });
+
+  it('holds the requests its delay names before forwarding them, body included', async () => {
+    const arrived: Array<{ method: string; at: number; body: string }> = [];
+    const upstream = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', c => (body += c));
+      req.on('end', () => {
+        arrived.push({ method: req.method!, at: Date.now(), body });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>(r => upstream.listen(0, '127.0.0.1', r));
+    const proxy = await startApiServerProxy({
+      target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      delayMs: r => (r.method === 'PATCH' ? 300 : undefined),
+    });
+    const sent = Date.now();
+    const patched = new Promise<number>(resolve => {
+      const req = http.request(
+        `${proxy.url}/apis/x/v1/things/a`,
+        { method: 'PATCH', agent: false },
+        r => {
+          r.resume();
+          resolve(r.statusCode!);
+        },
+      );
+      req.end('{"spec":1}');
+    });
+    expect((await get(`${proxy.url}/api/v1/pods`)).status).toBe(200);
+    expect(await patched).toBe(200);
+    expect(arrived.map(a => a.method)).toEqual(['GET', 'PATCH']);
+    expect(arrived[0].at - sent).toBeLessThan(250);
+    expect(arrived[1].at - sent).toBeGreaterThanOrEqual(300);
+    expect(arrived[1].body).toBe('{"spec":1}');
+    await proxy.close();
+    upstream.close();
+  });
 });

@@ -10,6 +10,11 @@ export interface ApiServerProxyOptions {
   ca?: string | Buffer;
   /** Address to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * SIMULATES a slow link: milliseconds to hold a request before it is
+   * forwarded (0 or undefined: at once), e.g. only the apply PATCHes.
+   */
+  delayMs?: (request: ProxiedRequest) => number | undefined;
 }
 
 /** One request the proxy forwarded. */
@@ -54,14 +59,11 @@ export async function startApiServerProxy(
   let port = 0;
   let server: http.Server | undefined;
 
-  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = req.url ?? '/';
-    requests.push({
-      method: req.method ?? 'GET',
-      path,
-      watch: /[?&]watch=(true|1)\b/.test(path),
-      at: Date.now(),
-    });
+  const forward = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+  ) => {
     const out = https.request(
       {
         protocol: target.protocol,
@@ -87,6 +89,21 @@ export async function startApiServerProxy(
     });
     res.on('close', () => out.destroy());
     req.pipe(out);
+  };
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = req.url ?? '/';
+    const request: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      watch: /[?&]watch=(true|1)\b/.test(path),
+      at: Date.now(),
+    };
+    requests.push(request);
+    const delay = options.delayMs?.(request) ?? 0;
+    // The body waits in the request stream until it is piped on.
+    if (delay > 0) setTimeout(() => forward(req, res, path), delay);
+    else forward(req, res, path);
   };
 
   const listen = () =>
