@@ -9,8 +9,8 @@ import { findDeploymentObjects } from './findDeploymentObjects';
 
 function render(monitoring: 'none' | 'prometheus-operator') {
   const parsed = parseSpec({ ...LWS_H200_SEED, monitoring });
-  if (!parsed.spec) throw new Error(JSON.stringify(parsed.issues));
-  return { spec: parsed.spec, ...renderDeployment(parsed.spec) };
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.issues));
+  return { spec: parsed.spec, objects: renderDeployment(parsed.spec).objects };
 }
 
 // createKubeClient reports a kind the cluster does not serve this way.
