@@ -57,6 +57,8 @@ const outputs = result.metafile.outputs;
 const js = Object.keys(outputs).filter(f => f.endsWith('.js'));
 const print = line => process.stdout.write(`${line}\n`);
 const kb = n => `${(n / 1024).toFixed(1)} KB`;
+const bytes = (files, outs = outputs) =>
+  files.reduce((n, f) => n + outs[f].bytes, 0);
 const gzipOf = files =>
   files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
 const sizes = files => `${kb(bytes(files))} (gzip ${kb(gzipOf(files))})`;
@@ -71,8 +73,6 @@ const visit = f => {
     if (i.kind === 'import-statement' && !i.external) visit(i.path);
 };
 visit(entry);
-const bytes = (files, outs = outputs) =>
-  files.reduce((n, f) => n + outs[f].bytes, 0);
 const inputsOf = files => files.flatMap(f => Object.keys(outputs[f].inputs));
 const cardFiles = inputsOf([...eager])
   .filter(i => i.includes('EntityWideEpRankCard/'))
