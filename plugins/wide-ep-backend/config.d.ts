@@ -37,10 +37,20 @@ export interface Config {
      * /metrics probes.
      */
     prometheus?: {
-      /** Deadline of one query, in milliseconds. Default 3000. */
+      /**
+       * Deadline of one query, in milliseconds. Only a deployment's first
+       * query is waited for (later ones refresh in the background); a failed
+       * query falls back to /metrics probes. Default 10000.
+       */
       queryTimeoutMs?: number;
       /** Window of rate() and the latency percentiles, in seconds: 20 (two scrapes of the PodMonitor) to 3600. Default 40 (four scrapes). */
       rateWindowSeconds?: number;
+      /**
+       * How often Prometheus scrapes the ranks (the generator's PodMonitor:
+       * 10 s); a deployment's load is not queried more often than this, as
+       * nothing new could come. Default 10.
+       */
+      scrapeIntervalSeconds?: number;
       clusters?: Array<{
         /** A cluster name of kubernetes.clusterLocatorMethods. */
         cluster: string;

@@ -3,7 +3,8 @@
  * request handling does not share an event loop with the backend under test
  * (on a real cluster the ranks run on other machines).
  *
- * Messages in: { start: RankSimulatorOptions[] }, { count: true }, { close: true }.
+ * Messages in: { start: RankSimulatorOptions[] }, { count: true, path? },
+ * { close: true }.
  * Messages out: { started: number }, { requests: number }, { error: string }.
  */
 import {
@@ -19,6 +20,8 @@ process.on(
   async (message: {
     start?: RankSimulatorOptions[];
     count?: boolean;
+    /** Count only the requests for this path, e.g. /health. */
+    path?: string;
     close?: boolean;
   }) => {
     try {
@@ -31,6 +34,10 @@ process.on(
                 running: r % 7,
                 waiting: r % 3,
                 kvCacheUsage: (r % 10) / 10,
+                promptTokensPerSecond: 500 + (r % 5) * 100,
+                generationTokensPerSecond: 40 + (r % 7) * 5,
+                ttftSeconds: 0.2 + (r % 4) * 0.1,
+                itlSeconds: 0.03,
               }),
             }),
           );
@@ -44,7 +51,10 @@ process.on(
       }
       if (message.count)
         process.send!({
-          requests: simulators.reduce((n, s) => n + s.requests(), 0),
+          requests: simulators.reduce(
+            (n, s) => n + s.requests(message.path),
+            0,
+          ),
         });
       if (message.close) {
         await Promise.all(simulators.map(s => s.close()));
@@ -55,3 +65,6 @@ process.on(
     }
   },
 );
+
+// The benchmark died: do not outlive it.
+process.on('disconnect', () => process.exit(0));

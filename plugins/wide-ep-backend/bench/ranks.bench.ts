@@ -21,9 +21,7 @@
  * percentiles of the API, API-server requests per minute and probe HTTP
  * requests per minute per phase.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +51,7 @@ import {
   startOwnControlPlane,
 } from '@internal/wide-ep-rank-simulator';
 import wideEpBackend from '../src';
+import { ask, child } from './childProcess';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
@@ -102,29 +101,6 @@ async function deployOnControlPlane(
   if (pods.length !== PODS || pods.some(p => !p.status?.podIP))
     throw new Error(`expected ${PODS} pods with IPs, got ${pods.length}`);
   return pods;
-}
-
-function child(script: string): ChildProcess {
-  return fork(join(__dirname, script), [], {
-    execArgv: [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-    ],
-  });
-}
-
-/** Sends one message and resolves with the first reply that has `key`. */
-function ask<T>(proc: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const onMessage = (reply: Record<string, unknown>) => {
-      if (reply.error) reject(new Error(String(reply.error)));
-      else if (key in reply) resolvePromise(reply as T);
-      else return;
-      proc.off('message', onMessage);
-    };
-    proc.on('message', onMessage);
-    proc.send(message);
-  });
 }
 
 interface PhaseResult {

@@ -197,9 +197,12 @@ export const wideEpPlugin = createBackendPlugin({
         const prometheusLoad = prometheusClients.size
           ? new PrometheusRankLoad({
               clients: prometheusClients,
-              // One query per deployment per window, the same way.
-              freshnessMs: settings.freshnessMs,
-              staleForMs: prometheusConfig.queryTimeoutMs,
+              // One query per deployment per window, the same way; never more
+              // often than Prometheus scrapes, as nothing new could come.
+              freshnessMs: Math.max(
+                settings.freshnessMs,
+                prometheusConfig.scrapeIntervalSeconds * 1000,
+              ),
               rateWindowSeconds: prometheusConfig.rateWindowSeconds,
               logger: logger.child({ component: 'prometheus' }),
             })

@@ -236,6 +236,7 @@ beforeAll(async () => {
             // PodMonitor's 10 s); this Prometheus scrapes every second.
             prometheus: {
               rateWindowSeconds: 20,
+              scrapeIntervalSeconds: 1,
               clusters: [{ cluster: 'it', url: prometheus.url }],
             },
           },

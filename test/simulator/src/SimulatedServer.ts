@@ -56,7 +56,7 @@ export class SimulatedServer {
     return this.served;
   }
 
-  /** Requests for one path (query left out) so far. */
+  /** Requests for one path (query left out) so far; `<path> by Prometheus` counts its scrapes alone. */
   requestsTo(path: string): number {
     return this.servedByPath.get(path) ?? 0;
   }
@@ -101,6 +101,14 @@ export class SimulatedServer {
       this.served++;
       const path = (req.url ?? '/').split('?')[0];
       this.servedByPath.set(path, (this.servedByPath.get(path) ?? 0) + 1);
+      // Scrapes apart from probes: Prometheus names itself in User-Agent.
+      if (req.headers['user-agent']?.startsWith('Prometheus/')) {
+        const scraped = `${path} by Prometheus`;
+        this.servedByPath.set(
+          scraped,
+          (this.servedByPath.get(scraped) ?? 0) + 1,
+        );
+      }
       if (this.behaviour.kind === 'hung') return;
       this.handler(req, res, this.behaviour);
     });

@@ -34,10 +34,19 @@ export interface StartPrometheusOptions {
 export interface RunningPrometheus {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:39123. */
   url: string;
+  /** Process id (benchmarks read its CPU time). */
+  pid: number;
   /** Replaces the scraped targets (Prometheus picks the file up within a second). */
   setTargets(groups: PrometheusTargetGroup[]): void;
-  /** HTTP API queries answered so far, from Prometheus' own counters. */
-  queryCounts(): Promise<{ query: number; queryRange: number }>;
+  /**
+   * HTTP API queries answered so far, and the seconds spent evaluating
+   * them, from Prometheus' own counters.
+   */
+  queryCounts(): Promise<{
+    query: number;
+    queryRange: number;
+    evalSeconds: number;
+  }>;
   /** Waits until `count` targets were scraped successfully. */
   waitForHealthyTargets(count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -160,6 +169,7 @@ export async function startPrometheus(
 
   return {
     url,
+    pid: child.pid!,
     setTargets: writeTargets,
     async queryCounts() {
       const text = await (await fetch(`${url}/metrics`)).text();
@@ -172,9 +182,18 @@ export async function startPrometheus(
               l.includes(`handler="${handler}"`),
           )
           .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      const evalSeconds = text
+        .split('\n')
+        .filter(l =>
+          l.startsWith(
+            'prometheus_engine_query_duration_seconds_sum{slice="inner_eval"}',
+          ),
+        )
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
       return {
         query: sum('/api/v1/query'),
         queryRange: sum('/api/v1/query_range'),
+        evalSeconds,
       };
     },
     async waitForHealthyTargets(count, timeoutMs = 60_000) {

@@ -16,12 +16,6 @@ export interface PrometheusRankLoadOptions {
   clients: ReadonlyMap<string, PrometheusClient>;
   /** A deployment's query result is reused for this long. */
   freshnessMs: number;
-  /**
-   * After `freshnessMs`, the last result is still served for this long
-   * while its refresh runs (instead of every viewer waiting for the
-   * query). Default 0.
-   */
-  staleForMs?: number;
   rateWindowSeconds: number;
   logger?: LoggerService;
   /** Milliseconds since epoch; injected by tests. */
@@ -46,6 +40,8 @@ interface Entry {
   tookMs?: number;
   /** The refresh started once this entry expired. */
   next?: Entry;
+  /** The answer mapped to ranks, for the pods it was mapped with. */
+  mapped?: { pods: string; samples: RankSample[] };
 }
 
 /**
@@ -78,8 +74,8 @@ export class PrometheusRankLoad {
   }
 
   /**
-   * The deployment's per-rank load, data at most `freshnessMs` (plus
-   * `staleForMs` while a refresh runs) old.
+   * The deployment's per-rank load, from a query at most `freshnessMs`
+   * old, or the last one while its refresh runs (up to the query deadline).
    * Rejects with a `PrometheusQueryError` when the query failed.
    */
   async load(
@@ -108,18 +104,26 @@ export class PrometheusRankLoad {
       // Expired: one refresh, started by the first viewer after the window,
       // so the query runs at most once per window whatever the viewers.
       entry.next ??= this.start(key, client, locator, now);
-      // Meanwhile the last answer is served, if it came in and is not
-      // older than the window plus one query's deadline.
-      const stale = this.options.staleForMs ?? 0;
-      if (entry.tookMs === undefined || now - entry.at >= freshnessMs + stale)
-        entry = entry.next;
+      // Meanwhile the last answer is served: no viewer waits for a query
+      // but the very first (the refresh ends by the query deadline).
+      if (entry.tookMs === undefined) entry = entry.next;
     }
-    const result = await entry.result;
+    const answered = entry;
+    const result = await answered.result;
+    // Mapped once per answer and set of pods (not per viewer): the pods of
+    // the moment, through the same layout the probes use.
+    const podsKey = pods
+      .map(p => `${p.metadata?.uid}@${p.metadata?.resourceVersion}`)
+      .join();
+    if (answered.mapped?.pods !== podsKey)
+      answered.mapped = {
+        pods: podsKey,
+        samples: mapInstantVector(rankSeriesIndex(pods), result),
+      };
     return {
-      // The pods of the moment: the same mapping the probes use.
-      samples: mapInstantVector(rankSeriesIndex(pods), result),
+      samples: answered.mapped.samples,
       series: result.length,
-      queriedAt: entry.at,
+      queriedAt: answered.at,
     };
   }
 

@@ -18,9 +18,10 @@ describe('readPrometheusConfig', () => {
     );
     expect(config).toEqual({
       endpoints: new Map(),
-      queryTimeoutMs: 3000,
+      queryTimeoutMs: 10000,
       // Four scrapes of the PodMonitor's 10 s.
       rateWindowSeconds: 40,
+      scrapeIntervalSeconds: 10,
     });
   });
 
@@ -28,6 +29,7 @@ describe('readPrometheusConfig', () => {
     const config = read({
       queryTimeoutMs: 2000,
       rateWindowSeconds: 30,
+      scrapeIntervalSeconds: 15,
       clusters: [
         {
           cluster: 'prod',
@@ -39,6 +41,7 @@ describe('readPrometheusConfig', () => {
     });
     expect(config.queryTimeoutMs).toBe(2000);
     expect(config.rateWindowSeconds).toBe(30);
+    expect(config.scrapeIntervalSeconds).toBe(15);
     expect([...config.endpoints.values()]).toEqual([
       {
         cluster: 'prod',

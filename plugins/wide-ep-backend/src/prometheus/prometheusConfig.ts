@@ -24,10 +24,17 @@ export interface WideEpPrometheusConfig {
   queryTimeoutMs: number;
   /** Window of `rate()` and the latency percentiles in the rank API. */
   rateWindowSeconds: number;
+  /** How often Prometheus scrapes the ranks: a deployment is not queried more often. */
+  scrapeIntervalSeconds: number;
 }
 
-/** Defaults: a query must finish well inside the card's 5 s refresh. @public */
-export const DEFAULT_PROMETHEUS_QUERY_TIMEOUT_MS = 3_000;
+/**
+ * Default deadline of a query. No viewer waits for one but the first of a
+ * deployment (the last answer is served while a refresh runs), so it may
+ * be generous; a query that fails falls back to /metrics probes.
+ * @public
+ */
+export const DEFAULT_PROMETHEUS_QUERY_TIMEOUT_MS = 10_000;
 /** Four scrapes of the generator's PodMonitor (10 s interval). @public */
 export const DEFAULT_PROMETHEUS_RATE_WINDOW_SECONDS =
   DEFAULT_RATE_WINDOW_SECONDS;
@@ -55,6 +62,12 @@ export function readPrometheusConfig(
       'queryTimeoutMs',
       [100, 60_000],
       DEFAULT_PROMETHEUS_QUERY_TIMEOUT_MS,
+    ),
+    scrapeIntervalSeconds: wholeNumber(
+      section,
+      'scrapeIntervalSeconds',
+      [1, 300],
+      MONITORING_SCRAPE_INTERVAL_SECONDS,
     ),
     rateWindowSeconds: wholeNumber(
       section,

@@ -1,0 +1,68 @@
+/*
+ * Child process of fleet.bench.ts: the wide-EP backend plugin alone in
+ * startTestBackend, so its resident memory (RSS) is measured apart from the
+ * benchmark's own clients, simulators and proxies.
+ *
+ * Messages in: { start: { config, entities } }, { rss: true }, { stop: true }.
+ * Messages out: { port }, { rss, maxRss, heapUsed, liveHeap }, { stopped: true },
+ * { error }. liveHeap is the heap after a full collection (needs --expose-gc):
+ * what the backend really holds, apart from garbage not yet collected.
+ */
+import type { AddressInfo } from 'node:net';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import wideEpBackend from '../src';
+
+let stop: (() => Promise<void>) | undefined;
+let maxRss = 0;
+const sampler = setInterval(() => {
+  maxRss = Math.max(maxRss, process.memoryUsage().rss);
+}, 250);
+
+process.on(
+  'message',
+  async (message: {
+    start?: { config: Record<string, any>; entities: Entity[] };
+    rss?: boolean;
+    stop?: boolean;
+  }) => {
+    try {
+      if (message.start) {
+        const backend = await startTestBackend({
+          features: [
+            wideEpBackend,
+            mockServices.rootConfig.factory({ data: message.start.config }),
+            catalogServiceMock.factory({ entities: message.start.entities }),
+          ],
+        });
+        stop = () => backend.stop();
+        process.send!({
+          port: (backend.server.address() as AddressInfo).port,
+        });
+      }
+      if (message.rss) {
+        const usage = process.memoryUsage();
+        maxRss = Math.max(maxRss, usage.rss);
+        const gc = (globalThis as { gc?: () => void }).gc;
+        gc?.();
+        process.send!({
+          rss: usage.rss,
+          maxRss,
+          heapUsed: usage.heapUsed,
+          ...(gc ? { liveHeap: process.memoryUsage().heapUsed } : {}),
+        });
+      }
+      if (message.stop) {
+        clearInterval(sampler);
+        await stop?.();
+        process.send!({ stopped: true });
+      }
+    } catch (error) {
+      process.send!({ error: String((error as Error)?.stack ?? error) });
+    }
+  },
+);
+
+// The benchmark died: do not outlive it.
+process.on('disconnect', () => process.exit(0));
