@@ -385,8 +385,22 @@ describe('Prometheus as the rank load source, on a real control plane', () => {
     await sim.rank(9).heal();
   });
 
-  it('Prometheus gone: a condition says so, load falls back to /metrics probes, never a 500', async () => {
+  it('Prometheus gone: its last answer is shown for three windows, then load falls back to /metrics probes; a condition says so, never a 500', async () => {
     await prometheus.stop();
+    // First the last answer, with its age and the error.
+    const { body: serving } = await waitFor<RankHealthResponse>(ranksUrl, r =>
+      r.conditions.some(c => c.reason === 'ServingLastAnswer'),
+    );
+    expect(serving.loadSource).toBe('prometheus');
+    expect(serving.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'LoadFromPrometheus',
+        status: 'Unknown',
+        message: expect.stringMatching(
+          /could not be reached \(ECONNREFUSED\); showing the load Prometheus answered \d+ s ago$/,
+        ),
+      }),
+    );
     const { body } = await waitFor<RankHealthResponse>(
       ranksUrl,
       r => r.loadSource === 'probes',

@@ -157,8 +157,66 @@ describe('PrometheusRankLoad', () => {
     await expect(load.load(LOCATOR, [])).rejects.toThrow('it broke');
     expect(queries).toHaveLength(1);
     expect(warnings).toEqual([
-      'rank load of prod/llm-d-wide-ep/wide-ep from Prometheus failed, falling back to /metrics probes: it broke',
+      "rank load of prod/llm-d-wide-ep/wide-ep from Prometheus failed (its last answer is served for up to 3 freshness windows, then the ranks' /metrics are probed): it broke",
     ]);
+  });
+
+  it('a failed refresh serves the last good answer, with the error, for three windows; then rejects', async () => {
+    let now = 0;
+    const { client, queries, pending } = gatedClient();
+    const load = new PrometheusRankLoad({
+      clients: new Map([['prod', client]]),
+      freshnessMs: 4_000,
+      rateWindowSeconds: 40,
+      now: () => now,
+    });
+    const podList = pods(true);
+    const worker = { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3' };
+    const first = load.load(LOCATOR, podList);
+    pending[0].resolve([sample('running', { ...worker, engine: '11' }, '7')]);
+    expect((await first).failure).toBeUndefined();
+
+    // The refresh fails: the last answer, said to be old, not a rejection.
+    now = 4_000;
+    await load.load(LOCATOR, podList);
+    pending[1].reject(new PrometheusQueryError('timed out after 10000 ms'));
+    await flush();
+    now = 5_000;
+    const served = await load.load(LOCATOR, podList);
+    expect(served).toMatchObject({
+      queriedAt: 0,
+      failure: 'timed out after 10000 ms',
+      samples: [
+        { role: 'decode', group: 0, rank: 11, metric: 'running', value: 7 },
+      ],
+    });
+    expect(queries).toHaveLength(2);
+
+    // The next refresh fails too: still the good answer, with the new error.
+    now = 8_000;
+    await load.load(LOCATOR, podList);
+    pending[2].reject(new PrometheusQueryError('timed out again'));
+    await flush();
+    now = 9_000;
+    await expect(load.load(LOCATOR, podList)).resolves.toMatchObject({
+      queriedAt: 0,
+      failure: 'timed out again',
+    });
+
+    // Three windows after the good answer, the failure is the answer.
+    now = 12_000;
+    await expect(load.load(LOCATOR, podList)).rejects.toThrow(
+      'timed out again',
+    );
+    expect(queries).toHaveLength(4);
+
+    // A good answer again clears the failure.
+    pending[3].resolve([]);
+    await flush();
+    now = 13_000;
+    await expect(load.load(LOCATOR, podList)).resolves.not.toHaveProperty(
+      'failure',
+    );
   });
 });
 

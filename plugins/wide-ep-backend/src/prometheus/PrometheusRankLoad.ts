@@ -30,7 +30,22 @@ export interface DeploymentLoad {
   series: number;
   /** When the query ran (ms since epoch). */
   queriedAt: number;
+  /**
+   * Set when the latest query failed and `samples` are an earlier answer's
+   * (at most {@link LAST_ANSWER_SERVED_WINDOWS} windows old): the error.
+   */
+  failure?: string;
 }
+
+/**
+ * After a failed query the last good answer is served for up to this many
+ * freshness windows (with the failure said), before the caller falls back
+ * to /metrics probes. One slow query on a loaded Prometheus must not send
+ * every rank of the deployment a /metrics probe: that adds load exactly when
+ * something is already overloaded.
+ * @public
+ */
+export const LAST_ANSWER_SERVED_WINDOWS = 3;
 
 interface Entry {
   /** When the query started. */
@@ -54,6 +69,8 @@ interface Entry {
  */
 export class PrometheusRankLoad {
   private readonly entries = new Map<string, Entry>();
+  /** Each deployment's latest entry that answered without an error. */
+  private readonly lastGood = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly failing = new Set<string>();
 
@@ -76,7 +93,9 @@ export class PrometheusRankLoad {
   /**
    * The deployment's per-rank load, from a query at most `freshnessMs`
    * old, or the last one while its refresh runs (up to the query deadline).
-   * Rejects with a `PrometheusQueryError` when the query failed.
+   * When the query failed, the last good answer while it is at most
+   * {@link LAST_ANSWER_SERVED_WINDOWS} windows old (with `failure`), else
+   * rejects with a `PrometheusQueryError`.
    */
   async load(
     locator: DeploymentLocator,
@@ -108,8 +127,19 @@ export class PrometheusRankLoad {
       // but the very first (the refresh ends by the query deadline).
       if (entry.tookMs === undefined) entry = entry.next;
     }
-    const answered = entry;
-    const result = await answered.result;
+    let answered = entry;
+    let failure: string | undefined;
+    let result: PrometheusVectorSample[];
+    try {
+      result = await answered.result;
+    } catch (error) {
+      const last = this.lastGood.get(key);
+      if (!last || now - last.at >= LAST_ANSWER_SERVED_WINDOWS * freshnessMs)
+        throw error;
+      answered = last;
+      failure = (error as Error).message;
+      result = await last.result;
+    }
     // Mapped once per answer and set of pods (not per viewer): the pods of
     // the moment, through the same layout the probes use.
     const podsKey = pods
@@ -124,6 +154,7 @@ export class PrometheusRankLoad {
       samples: answered.mapped.samples,
       series: result.length,
       queriedAt: answered.at,
+      ...(failure !== undefined ? { failure } : {}),
     };
   }
 
@@ -143,6 +174,8 @@ export class PrometheusRankLoad {
     result.then(
       () => {
         entry.tookMs = this.now() - now;
+        const last = this.lastGood.get(key);
+        if (!last || last.at < entry.at) this.lastGood.set(key, entry);
         this.logRecovery(key);
       },
       error => {
@@ -157,7 +190,7 @@ export class PrometheusRankLoad {
     if (this.failing.has(key)) return;
     this.failing.add(key);
     this.options.logger?.warn(
-      `rank load of ${key} from Prometheus failed, falling back to /metrics probes: ${error.message}`,
+      `rank load of ${key} from Prometheus failed (its last answer is served for up to ${LAST_ANSWER_SERVED_WINDOWS} freshness windows, then the ranks' /metrics are probed): ${error.message}`,
     );
   }
 
@@ -171,6 +204,9 @@ export class PrometheusRankLoad {
   /** Forgets deployments nobody asked for in ten windows. */
   private sweep(now: number): void {
     for (const [key, e] of this.entries)
-      if (now - e.at > 10 * this.options.freshnessMs) this.entries.delete(key);
+      if (now - e.at > 10 * this.options.freshnessMs) {
+        this.entries.delete(key);
+        this.lastGood.delete(key);
+      }
   }
 }

@@ -73,7 +73,13 @@ function recordingProber(
   };
 }
 
-function service(load: () => Promise<{ samples: RankSample[] }>) {
+function service(
+  load: () => Promise<{
+    samples: RankSample[];
+    failure?: string;
+    queriedAt?: number;
+  }>,
+) {
   const d = deployment();
   const factory: InformerFactory = async (key, hooks) => ({
     start: async () => hooks.onList(),
@@ -187,6 +193,32 @@ describe('rank load from Prometheus (RankHealthService)', () => {
     ).toEqual({ running: 105 });
     // The probe samples feed the history of this deployment meanwhile.
     expect(t.probedLoads).toEqual(['prod/llm-d-wide-ep/wide-ep']);
+    await t.watchCache.stop();
+  });
+
+  it('a failed refresh shows the last answer with its age and the error, without /metrics probes', async () => {
+    const t = service(async () => ({
+      samples: [
+        { role: 'decode', group: 0, rank: 3, metric: 'running', value: 4 },
+      ],
+      failure: 'Prometheus of cluster "prod" did not answer within 10000 ms',
+      queriedAt: Date.parse('2026-07-01T09:59:50Z'),
+    }));
+    const body = await t.get();
+    expect(body.loadSource).toBe('prometheus');
+    expect(body.conditions).toContainEqual({
+      type: 'LoadFromPrometheus',
+      status: 'Unknown',
+      reason: 'ServingLastAnswer',
+      message:
+        'Prometheus of cluster "prod" did not answer within 10000 ms; showing the load Prometheus answered 15 s ago',
+      source: 'Prometheus/prod',
+    });
+    expect(
+      body.ranks.find(r => r.role === 'decode' && r.globalRank === 3)!.metrics,
+    ).toEqual({ running: 4 });
+    expect(t.full.probed).toEqual([]);
+    expect(t.probedLoads).toEqual([]);
     await t.watchCache.stop();
   });
 

@@ -47,7 +47,13 @@ export interface RankHealthServiceOptions {
     load(
       locator: DeploymentLocator,
       pods: readonly HealthPod[],
-    ): Promise<{ samples: RankSample[] }>;
+    ): Promise<{
+      samples: RankSample[];
+      /** The latest query's error when `samples` are an earlier answer's. */
+      failure?: string;
+      /** When the answer's query ran (ms since epoch). */
+      queriedAt?: number;
+    }>;
   };
   /** Probes /health only; required with `prometheus`. */
   healthProber?: RankHealthProber;
@@ -245,7 +251,23 @@ export class RankHealthService {
     return {
       probes: health,
       source: 'prometheus',
-      conditions: [],
+      // The latest query failed; an earlier answer is shown, and said so.
+      conditions:
+        load.failure !== undefined
+          ? [
+              {
+                type: 'LoadFromPrometheus',
+                status: 'Unknown',
+                reason: 'ServingLastAnswer',
+                message: `${
+                  load.failure
+                }; showing the load Prometheus answered ${Math.round(
+                  (this.now() - (load.queriedAt ?? this.now())) / 1000,
+                )} s ago`,
+                source: `Prometheus/${locator.cluster}`,
+              },
+            ]
+          : [],
       samples: load.samples,
     };
   }
