@@ -39,8 +39,10 @@ export interface Config {
     prometheus?: {
       /**
        * Deadline of one query, in milliseconds. Only a deployment's first
-       * query is waited for (later ones refresh in the background); a failed
-       * query falls back to /metrics probes. Default 10000.
+       * query is waited for (later ones refresh in the background). After a
+       * failed query the last good answer is shown for up to three windows,
+       * with a condition naming the error; then the load comes from /metrics
+       * probes until a query succeeds. Default 10000.
        */
       queryTimeoutMs?: number;
       /** Window of rate() and the latency percentiles, in seconds: 20 (two scrapes of the PodMonitor) to 3600. Default 40 (four scrapes). */
