@@ -4,7 +4,8 @@
  * benchmark's own clients, simulators and proxies.
  *
  * Messages in: { start: { config, entities } }, { rss: true }, { stop: true }.
- * Messages out: { port }, { rss, maxRss, heapUsed, liveHeap }, { stopped: true },
+ * Messages out: { port }, { rss, maxRss, atPeak, handles, heapUsed, liveHeap },
+ * { stopped: true },
  * { error }. liveHeap is the heap after a full collection (needs --expose-gc):
  * what the backend really holds, apart from garbage not yet collected.
  */
@@ -16,9 +17,28 @@ import wideEpBackend from '../src';
 
 let stop: (() => Promise<void>) | undefined;
 let maxRss = 0;
+/** process.memoryUsage() when RSS peaked: where the peak sits (V8 heap or outside it). */
+let atPeak: NodeJS.MemoryUsage | undefined;
 const sampler = setInterval(() => {
-  maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  const usage = process.memoryUsage();
+  if (usage.rss > maxRss) {
+    maxRss = usage.rss;
+    atPeak = usage;
+  }
 }, 250);
+
+/** Open handles by type (sockets, timers, servers): native memory V8 does not count. */
+function handles(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const active = (
+    process as unknown as { _getActiveHandles(): object[] }
+  )._getActiveHandles();
+  for (const h of active) {
+    const name = h.constructor?.name ?? 'unknown';
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
 
 process.on(
   'message',
@@ -49,9 +69,14 @@ process.on(
         process.send!({
           rss: usage.rss,
           maxRss,
+          atPeak,
+          handles: handles(),
           heapUsed: usage.heapUsed,
           ...(gc ? { liveHeap: process.memoryUsage().heapUsed } : {}),
         });
+        // Each phase's peak is its own.
+        maxRss = 0;
+        atPeak = undefined;
       }
       if (message.stop) {
         clearInterval(sampler);

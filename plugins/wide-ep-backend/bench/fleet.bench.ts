@@ -392,6 +392,7 @@ async function main() {
     machine: machineCpuSeconds(),
   });
   const cpuRows: string[] = [];
+  const memoryRows: string[] = [];
   for (const phase of phases) {
     const evalBefore = (await prometheus.queryCounts()).evalSeconds;
     const cpuBefore = cpu();
@@ -409,10 +410,22 @@ async function main() {
     );
     const health = (await count('/health')) - before.health;
     const windows = (SECONDS * 1000) / FRESHNESS_MS;
-    const { maxRss, liveHeap } = await ask<{
+    const { maxRss, liveHeap, atPeak, handles } = await ask<{
       maxRss: number;
       liveHeap: number;
+      atPeak?: NodeJS.MemoryUsage;
+      handles: Record<string, number>;
     }>(backendProc, { rss: true }, 'maxRss');
+    const mb = (n: number | undefined) => `${((n ?? NaN) / 1e6).toFixed(0)} MB`;
+    memoryRows.push(
+      `${phase.name}: at the RSS peak ${mb(atPeak?.rss)}: V8 heap ${mb(
+        atPeak?.heapTotal,
+      )} reserved / ${mb(atPeak?.heapUsed)} used, external ${mb(
+        atPeak?.external,
+      )} (array buffers ${mb(
+        atPeak?.arrayBuffers,
+      )}); open handles ${JSON.stringify(handles)}`,
+    );
     const cpuAfter = cpu();
     const share = (k: keyof typeof cpuAfter) =>
       `${k} ${(((cpuAfter[k] - cpuBefore[k]) / SECONDS) * 100).toFixed(0)}%`;
@@ -488,6 +501,7 @@ async function main() {
     );
   }
   for (const line of cpuRows) out(line);
+  for (const line of memoryRows) out(line);
   out(
     `backend heap after a full GC at the end of each phase: ${rows
       .map(r => `${r.liveHeapMb.toFixed(0)} MB`)

@@ -184,6 +184,8 @@ export const wideEpPlugin = createBackendPlugin({
         const probeHealth = createHttpEndpointProbe({
           timeoutMs: settings.probeTimeoutMs,
           metrics: false,
+          // One request per endpoint at a time: one kept-alive socket each.
+          maxSocketsPerHost: 1,
         });
         const healthProber = RankProber.create({
           ...proberOptions,

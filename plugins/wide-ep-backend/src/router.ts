@@ -144,7 +144,29 @@ export async function createRouter(
     });
     // Health changes by the second: never let a proxy or the browser cache it.
     res.setHeader('Cache-Control', 'no-store');
-    res.json(body);
+    sendShared(res, body);
   });
   return router;
+}
+
+/**
+ * JSON of answers shared by many viewers, encoded once per answer. The rank
+ * service hands every viewer of a deployment the same object while it is
+ * fresh; a 10,000-rank answer is a string and a buffer of hundreds of KB,
+ * which V8 allocates straight in its old generation, so encoding it per
+ * request (and hashing it for an ETag no one can use under no-store) grew
+ * the backend's heap with every viewer.
+ */
+const encoded = new WeakMap<object, Buffer>();
+
+function sendShared(res: express.Response, body: object): void {
+  let bytes = encoded.get(body);
+  if (!bytes) {
+    bytes = Buffer.from(JSON.stringify(body), 'utf8');
+    encoded.set(body, bytes);
+  }
+  res.status(200);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
 }

@@ -270,8 +270,10 @@ describe('Prometheus as the rank load source, on a real control plane', () => {
             k.metrics.generationTokensPerSecond !== undefined &&
             k.metrics.ttftP95Seconds !== undefined,
         ) &&
-        // rate() underestimates until the series fills its window (20 s).
-        decodeRank(r, 12).metrics.generationTokensPerSecond! > 55,
+        // rate() underestimates until the series fills its window (20 s),
+        // each counter by its own scrape timing: wait for both.
+        decodeRank(r, 12).metrics.generationTokensPerSecond! > 55 &&
+        decodeRank(r, 12).metrics.promptTokensPerSecond! > 900,
       45_000,
     );
     expect(body.conditions.map(c => c.type)).not.toContain(
