@@ -53,6 +53,11 @@ export interface Config {
        * nothing new could come. Default 10.
        */
       scrapeIntervalSeconds?: number;
+      /**
+       * Queries sent to one Prometheus at a time (1-64); the others wait
+       * their turn, and their deadline starts when they are sent. Default 4.
+       */
+      maxConcurrentQueries?: number;
       clusters?: Array<{
         /** A cluster name of kubernetes.clusterLocatorMethods. */
         cluster: string;

@@ -152,6 +152,7 @@ export const wideEpPlugin = createBackendPlugin({
             new PrometheusClient({
               endpoint,
               timeoutMs: prometheusConfig.queryTimeoutMs,
+              maxConcurrentQueries: prometheusConfig.maxConcurrentQueries,
             }),
           ]),
         );

@@ -28,7 +28,7 @@ describe('GET /ranks', () => {
       ranks: [],
       toJSON() {
         encodings++;
-        return { entityRef: this.entityRef, ranks: this.ranks };
+        return { entityRef: 'component:default/wide-ep', ranks: [] };
       },
     } as unknown as RankHealthResponse;
     const server = await app(() => shared);

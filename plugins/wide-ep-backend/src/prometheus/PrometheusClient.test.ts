@@ -116,6 +116,46 @@ describe('PrometheusClient failures', () => {
     }
   });
 
+  it('sends at most maxConcurrentQueries at a time; a queued query gets its whole deadline once sent', async () => {
+    let inFlight = 0;
+    let most = 0;
+    // Each query takes 300 ms; the deadline (500 ms) is shorter than the wait of the last in line.
+    const slow = await server((_req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [] },
+          }),
+        );
+      }, 300);
+    });
+    try {
+      const limited = new PrometheusClient({
+        endpoint: {
+          cluster: 'prod',
+          url: slow.url,
+          headers: {},
+          configPath: 'x',
+        },
+        timeoutMs: 500,
+        maxConcurrentQueries: 2,
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => limited.query('up')),
+      );
+      expect(answers).toEqual([[], [], [], [], [], []]);
+      expect(most).toBe(2);
+      expect(limited.queryCount).toBe(6);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('sends the configured headers; an auth proxy refusing them is named, the header never', async () => {
     const seen: (string | undefined)[] = [];
     const proxy = await server((req, res) => {

@@ -2,6 +2,7 @@ import type {
   PrometheusMatrixSeries,
   PrometheusVectorSample,
 } from '@internal/plugin-wide-ep-common';
+import { createConcurrencyLimit } from '../probe/createConcurrencyLimit';
 import type { PrometheusEndpoint } from './prometheusConfig';
 
 /**
@@ -18,6 +19,11 @@ export class PrometheusQueryError extends Error {
 export interface PrometheusClientOptions {
   endpoint: PrometheusEndpoint;
   timeoutMs: number;
+  /**
+   * Queries in flight at a time; the others wait their turn, and their
+   * deadline starts when they are sent. Default unbounded.
+   */
+  maxConcurrentQueries?: number;
   /** Responses beyond this many bytes are refused. Default 64 MiB. */
   maxResponseBytes?: number;
   /** Injected by tests; default the global fetch. */
@@ -34,9 +40,13 @@ export interface PrometheusClientOptions {
 export class PrometheusClient {
   private sent = 0;
   private readonly fetchFn: typeof fetch;
+  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
 
   constructor(private readonly options: PrometheusClientOptions) {
     this.fetchFn = options.fetch ?? fetch;
+    this.limit = options.maxConcurrentQueries
+      ? createConcurrencyLimit(options.maxConcurrentQueries)
+      : fn => fn();
   }
 
   /** Queries sent since creation. */
@@ -84,7 +94,14 @@ export class PrometheusClient {
     return data.result as PrometheusMatrixSeries[];
   }
 
-  private async call(
+  private call(
+    api: 'query' | 'query_range',
+    params: Record<string, string>,
+  ): Promise<{ resultType: string; result: unknown[] }> {
+    return this.limit(() => this.send(api, params));
+  }
+
+  private async send(
     api: 'query' | 'query_range',
     params: Record<string, string>,
   ): Promise<{ resultType: string; result: unknown[] }> {

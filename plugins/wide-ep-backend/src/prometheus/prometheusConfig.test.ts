@@ -22,6 +22,7 @@ describe('readPrometheusConfig', () => {
       // Four scrapes of the PodMonitor's 10 s.
       rateWindowSeconds: 40,
       scrapeIntervalSeconds: 10,
+      maxConcurrentQueries: 4,
     });
   });
 
@@ -30,6 +31,7 @@ describe('readPrometheusConfig', () => {
       queryTimeoutMs: 2000,
       rateWindowSeconds: 30,
       scrapeIntervalSeconds: 15,
+      maxConcurrentQueries: 2,
       clusters: [
         {
           cluster: 'prod',
@@ -42,6 +44,7 @@ describe('readPrometheusConfig', () => {
     expect(config.queryTimeoutMs).toBe(2000);
     expect(config.rateWindowSeconds).toBe(30);
     expect(config.scrapeIntervalSeconds).toBe(15);
+    expect(config.maxConcurrentQueries).toBe(2);
     expect([...config.endpoints.values()]).toEqual([
       {
         cluster: 'prod',

@@ -26,7 +26,18 @@ export interface WideEpPrometheusConfig {
   rateWindowSeconds: number;
   /** How often Prometheus scrapes the ranks: a deployment is not queried more often. */
   scrapeIntervalSeconds: number;
+  /** Queries sent to one Prometheus at a time; the rest wait their turn. */
+  maxConcurrentQueries: number;
 }
+
+/**
+ * Queries in flight per Prometheus by default. Twenty deployments' queries
+ * sent at once to a loaded Prometheus share its cores and all miss their
+ * deadline together; four at a time each finish, the others wait (their
+ * viewers are served the last answer meanwhile).
+ * @public
+ */
+export const DEFAULT_PROMETHEUS_MAX_CONCURRENT_QUERIES = 4;
 
 /**
  * Default deadline of a query. No viewer waits for one but the first of a
@@ -68,6 +79,12 @@ export function readPrometheusConfig(
       'scrapeIntervalSeconds',
       [1, 300],
       MONITORING_SCRAPE_INTERVAL_SECONDS,
+    ),
+    maxConcurrentQueries: wholeNumber(
+      section,
+      'maxConcurrentQueries',
+      [1, 64],
+      DEFAULT_PROMETHEUS_MAX_CONCURRENT_QUERIES,
     ),
     rateWindowSeconds: wholeNumber(
       section,
