@@ -304,6 +304,17 @@ async function main() {
     'port',
   );
   const base = `http://127.0.0.1:${port}/api/wide-ep`;
+  // What the backend holds before anybody asks: Backstage's own share.
+  const idle = await ask<{ rss: number; liveHeap: number }>(
+    backendProc,
+    { rss: true },
+    'rss',
+  );
+  out(
+    `backend started, before any request: RSS ${(idle.rss / 1048576).toFixed(
+      0,
+    )} MB, heap after a full GC ${(idle.liveHeap / 1048576).toFixed(0)} MB`,
+  );
   const urls = rendered.map(
     r =>
       `${base}/ranks?entityRef=${encodeURIComponent(
@@ -416,7 +427,8 @@ async function main() {
       atPeak?: NodeJS.MemoryUsage;
       handles: Record<string, number>;
     }>(backendProc, { rss: true }, 'maxRss');
-    const mb = (n: number | undefined) => `${((n ?? NaN) / 1e6).toFixed(0)} MB`;
+    const mb = (n: number | undefined) =>
+      `${((n ?? NaN) / 1048576).toFixed(0)} MB`;
     memoryRows.push(
       `${phase.name}: at the RSS peak ${mb(atPeak?.rss)}: V8 heap ${mb(
         atPeak?.heapTotal,
