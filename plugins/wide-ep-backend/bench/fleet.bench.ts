@@ -57,6 +57,7 @@ import {
   startApiServerProxy,
   startOwnControlPlane,
   startPrometheus,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import { ask, child } from './childProcess';
 
@@ -272,22 +273,11 @@ async function main() {
       start: {
         entities: rendered.map(r => r.entity as Entity),
         config: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'bench',
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: kubernetesClusterConfig({
+            name: 'bench',
+            url: proxy.url,
+            token: kubeConfig.getCurrentUser()!.token,
+          }),
           wideEp: {
             rankHealth: {
               freshnessMs: FRESHNESS_MS,

@@ -49,6 +49,7 @@ import {
   rankSimulatorOptionsFor,
   startApiServerProxy,
   startOwnControlPlane,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import wideEpBackend from '../src';
 import { ask, child } from './childProcess';
@@ -168,22 +169,11 @@ async function main() {
       wideEpBackend,
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'bench',
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: kubernetesClusterConfig({
+            name: 'bench',
+            url: proxy.url,
+            token: kubeConfig.getCurrentUser()!.token,
+          }),
           wideEp: {
             rankHealth: {
               freshnessMs: FRESHNESS_MS,

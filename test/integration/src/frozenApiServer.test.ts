@@ -33,6 +33,7 @@ import {
   freePort,
   pidAlive,
   runScript,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import { runAction } from './actionContext';
 import { createNamespace } from './testCluster';
@@ -134,22 +135,12 @@ function registry(
 ) {
   return ClusterRegistry.fromConfig(
     new ConfigReader({
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: CLUSTER,
-                url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: cluster.token,
-                caData: cluster.caData,
-              },
-            ],
-          },
-        ],
-      },
+      kubernetes: kubernetesClusterConfig({
+        name: CLUSTER,
+        url,
+        token: cluster.token,
+        caData: cluster.caData,
+      }),
       ...(clusterCalls ? { wideEp: { clusterCalls } } : {}),
     }),
   );

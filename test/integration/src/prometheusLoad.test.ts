@@ -45,6 +45,7 @@ import {
   startApiServerProxy,
   startOwnControlPlane,
   startPrometheus,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import { installPrerequisites } from './prerequisites';
 import { waitUntil } from './waitUntil';
@@ -211,22 +212,11 @@ beforeAll(async () => {
       wideEpBackend,
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'it',
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: kubernetesClusterConfig({
+            name: 'it',
+            url: proxy.url,
+            token: kubeConfig.getCurrentUser()!.token,
+          }),
           wideEp: {
             rankHealth: {
               freshnessMs: FRESHNESS_MS,

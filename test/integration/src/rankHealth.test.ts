@@ -51,6 +51,7 @@ import {
   simulatePodRanks,
   startApiServerProxy,
   startOwnControlPlane,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import { installPrerequisites } from './prerequisites';
 import { waitUntil } from './waitUntil';
@@ -221,23 +222,11 @@ beforeAll(async () => {
       wideEpBackend,
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'it',
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-                    // client-node refuses plain http otherwise; the proxy talks TLS to the API server.
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: kubernetesClusterConfig({
+            name: 'it',
+            url: proxy.url,
+            token: kubeConfig.getCurrentUser()!.token,
+          }),
           wideEp: {
             rankHealth: {
               freshnessMs: FRESHNESS_MS,

@@ -22,6 +22,7 @@ import wideEpBackend from '@internal/plugin-wide-ep-backend';
 import {
   ApiServerProxy,
   startApiServerProxy,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import {
   PlayedDeployment,
@@ -202,22 +203,11 @@ beforeAll(async () => {
       wideEpBackend,
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'it-grove',
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: kubernetesClusterConfig({
+            name: 'it-grove',
+            url: proxy.url,
+            token: kubeConfig.getCurrentUser()!.token,
+          }),
           wideEp: { rankHealth: { freshnessMs: 2000, probeTimeoutMs: 500 } },
         },
       }),

@@ -43,6 +43,7 @@ import { createWideEpApplyAction } from '@internal/plugin-scaffolder-backend-mod
 import {
   PodRankSimulators,
   simulatePodRanks,
+  kubernetesClusterConfig,
 } from '@internal/wide-ep-rank-simulator';
 import { runAction } from './actionContext';
 import { installPrerequisites } from './prerequisites';
@@ -129,22 +130,12 @@ beforeAll(async () => {
   client = await createKubeClient({ clusterName: CLUSTER, kubeConfig });
   const cluster = kubeConfig.getCurrentCluster()!;
   config = new ConfigReader({
-    kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: CLUSTER,
-              url: cluster.server,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: kubeConfig.getCurrentUser()!.token,
-              caData: cluster.caData,
-            },
-          ],
-        },
-      ],
-    },
+    kubernetes: kubernetesClusterConfig({
+      name: CLUSTER,
+      url: cluster.server,
+      token: kubeConfig.getCurrentUser()!.token,
+      caData: cluster.caData,
+    }),
   });
 
   await installPrerequisites(client, NAMESPACE);

@@ -63,3 +63,5 @@ export {
   startPostgresSync,
 } from './startPostgres';
 export type { RunningPostgres } from './startPostgres';
+export { kubernetesClusterConfig } from './kubernetesClusterConfig';
+export type { KubernetesClusterConfigOptions } from './kubernetesClusterConfig';
