@@ -3,13 +3,15 @@
  * startTestBackend, so its resident memory (RSS) is measured apart from the
  * benchmark's own clients, simulators and proxies.
  *
- * Messages in: { start: { config, entities } }, { rss: true }, { stop: true }.
+ * Messages in: { start: { config, entities } }, { rss: true }, { snapshot: path },
+ * { stop: true }.
  * Messages out: { port }, { rss, maxRss, atPeak, handles, heapUsed, liveHeap },
- * { stopped: true },
+ * { snapshot: path }, { stopped: true },
  * { error }. liveHeap is the heap after a full collection (needs --expose-gc):
  * what the backend really holds, apart from garbage not yet collected.
  */
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -45,6 +47,8 @@ process.on(
   async (message: {
     start?: { config: Record<string, any>; entities: Entity[] };
     rss?: boolean;
+    /** Writes a heap snapshot to this path (what the live heap is made of). */
+    snapshot?: string;
     stop?: boolean;
   }) => {
     try {
@@ -78,6 +82,8 @@ process.on(
         maxRss = 0;
         atPeak = undefined;
       }
+      if (message.snapshot)
+        process.send!({ snapshot: writeHeapSnapshot(message.snapshot) });
       if (message.stop) {
         clearInterval(sampler);
         await stop?.();

@@ -29,6 +29,11 @@
  * viewers spread over the 20 entities, each polling its card every
  * BENCH_POLL_MS (1000; the card polls every 5 s). Both phases look at every
  * deployment, so what may differ is only what more viewers cost.
+ *
+ * Memory: the backend's RSS peak per phase and where it sits (V8 heap,
+ * external, handles), its heap after a full GC, and before any request;
+ * BENCH_BACKEND_HEAP_MB caps V8's old space, BENCH_HEAP_SNAPSHOT=<file>
+ * writes the backend's heap snapshot after the last phase.
  */
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -460,6 +465,16 @@ async function main() {
     });
   }
   viewersProc.kill();
+  // BENCH_HEAP_SNAPSHOT=<file>: the backend's heap after the last phase,
+  // for Chromium's DevTools (Memory tab) or any .heapsnapshot reader.
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    const { snapshot } = await ask<{ snapshot: string }>(
+      backendProc,
+      { snapshot: process.env.BENCH_HEAP_SNAPSHOT },
+      'snapshot',
+    );
+    out(`backend heap snapshot written to ${snapshot}`);
+  }
 
   // History: 60 minutes of one metric for every rank of one deployment.
   const historyUrl = `${base}/ranks/history?entityRef=${encodeURIComponent(
