@@ -80,6 +80,11 @@ function service(
     queriedAt?: number;
   }>,
 ) {
+  // Answers the tests leave undated were queried just now.
+  const dated = async () => ({
+    queriedAt: Date.parse('2026-07-01T10:00:05Z'),
+    ...(await load()),
+  });
   const d = deployment();
   const factory: InformerFactory = async (key, hooks) => ({
     start: async () => hooks.onList(),
@@ -106,7 +111,7 @@ function service(
     watchCache,
     prober: full,
     healthProber: healthOnly,
-    prometheus: { has: cluster => cluster === 'prod', load },
+    prometheus: { has: cluster => cluster === 'prod', load: dated },
     onProbedLoad: key => probedLoads.push(key),
     now: () => Date.parse('2026-07-01T10:00:05Z'),
   });

@@ -52,7 +52,7 @@ export interface RankHealthServiceOptions {
       /** The latest query's error when `samples` are an earlier answer's. */
       failure?: string;
       /** When the answer's query ran (ms since epoch). */
-      queriedAt?: number;
+      queriedAt: number;
     }>;
   };
   /** Probes /health only; required with `prometheus`. */
@@ -262,7 +262,7 @@ export class RankHealthService {
                 message: `${
                   load.failure
                 }; showing the load Prometheus answered ${Math.round(
-                  (this.now() - (load.queriedAt ?? this.now())) / 1000,
+                  (this.now() - load.queriedAt) / 1000,
                 )} s ago`,
                 source: `Prometheus/${locator.cluster}`,
               },
