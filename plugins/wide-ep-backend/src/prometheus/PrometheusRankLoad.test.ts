@@ -221,7 +221,7 @@ describe('PrometheusRankLoad', () => {
 });
 
 describe("PrometheusRankLoad answers per rank, through -common's mapping", () => {
-  it("maps the combined query's series to the ranks of the pods of the moment", async () => {
+  it("maps the combined query's series to the ranks of the pods it was sent for", async () => {
     const { client, pending } = gatedClient();
     const load = new PrometheusRankLoad({
       clients: new Map([['prod', client]]),
@@ -257,5 +257,32 @@ describe("PrometheusRankLoad answers per rank, through -common's mapping", () =>
         value: null,
       },
     ]);
+  });
+
+  it('maps each answer once, with the pods of its query; the next window maps with the pods of then', async () => {
+    let now = 0;
+    const { client, pending } = gatedClient();
+    const load = new PrometheusRankLoad({
+      clients: new Map([['prod', client]]),
+      freshnessMs: 4_000,
+      rateWindowSeconds: 40,
+      now: () => now,
+    });
+    const worker = { pod: 'wide-ep-decode-0-1', port_name: 'vllm-rank3' };
+    const before = pods(true);
+    const first = load.load(LOCATOR, before);
+    pending[0].resolve([sample('running', { ...worker, engine: '11' }, '7')]);
+    expect((await first).samples).toHaveLength(1);
+    // The worker pod is gone (deleted, not yet recreated): within the
+    // window the answer stays the one its query gave, the mapping is not
+    // redone for every change of the pods (it is not kept to be redone).
+    const after = before.filter(p => p.metadata?.name !== worker.pod);
+    expect((await load.load(LOCATOR, after)).samples).toHaveLength(1);
+    // The next window's query is mapped with the pods of then.
+    now = 4_000;
+    await load.load(LOCATOR, after);
+    pending[1].resolve([sample('running', { ...worker, engine: '11' }, '8')]);
+    await flush();
+    expect((await load.load(LOCATOR, after)).samples).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   HealthPod,
-  PrometheusVectorSample,
   RankSample,
   deploymentLoadQuery,
   mapInstantVector,
@@ -47,16 +46,27 @@ export interface DeploymentLoad {
  */
 export const LAST_ANSWER_SERVED_WINDOWS = 3;
 
+/**
+ * A query's answer as it is kept: mapped to ranks as soon as it arrives,
+ * with the pods of the moment the query was sent. Prometheus' parsed
+ * vector is dropped: at 512 ranks it is 3,584 series of label objects,
+ * value tuples and pod-name strings, and keeping it (for the entry, its
+ * refresh and the last good answer of each deployment) was most of the
+ * backend's heap at fleet scale (bench:fleet heap snapshot).
+ */
+interface Answer {
+  samples: RankSample[];
+  series: number;
+}
+
 interface Entry {
   /** When the query started. */
   at: number;
-  result: Promise<PrometheusVectorSample[]>;
+  result: Promise<Answer>;
   /** How long it took, once it answered. */
   tookMs?: number;
   /** The refresh started once this entry expired. */
   next?: Entry;
-  /** The answer mapped to ranks, for the pods it was mapped with. */
-  mapped?: { pods: string; samples: RankSample[] };
 }
 
 /**
@@ -116,43 +126,33 @@ export class PrometheusRankLoad {
       this.entries.set(key, entry);
     }
     if (!entry) {
-      entry = this.start(key, client, locator, now);
+      entry = this.start(key, client, locator, pods, now);
       this.entries.set(key, entry);
       this.sweep(now);
     } else if (now - entry.at >= freshnessMs) {
       // Expired: one refresh, started by the first viewer after the window,
       // so the query runs at most once per window whatever the viewers.
-      entry.next ??= this.start(key, client, locator, now);
+      entry.next ??= this.start(key, client, locator, pods, now);
       // Meanwhile the last answer is served: no viewer waits for a query
       // but the very first (the refresh ends by the query deadline).
       if (entry.tookMs === undefined) entry = entry.next;
     }
     let answered = entry;
     let failure: string | undefined;
-    let result: PrometheusVectorSample[];
+    let answer: Answer;
     try {
-      result = await answered.result;
+      answer = await answered.result;
     } catch (error) {
       const last = this.lastGood.get(key);
       if (!last || now - last.at >= LAST_ANSWER_SERVED_WINDOWS * freshnessMs)
         throw error;
       answered = last;
       failure = (error as Error).message;
-      result = await last.result;
+      answer = await last.result;
     }
-    // Mapped once per answer and set of pods (not per viewer): the pods of
-    // the moment, through the same layout the probes use.
-    const podsKey = pods
-      .map(p => `${p.metadata?.uid}@${p.metadata?.resourceVersion}`)
-      .join();
-    if (answered.mapped?.pods !== podsKey)
-      answered.mapped = {
-        pods: podsKey,
-        samples: mapInstantVector(rankSeriesIndex(pods), result),
-      };
     return {
-      samples: answered.mapped.samples,
-      series: result.length,
+      samples: answer.samples,
+      series: answer.series,
       queriedAt: answered.at,
       ...(failure !== undefined ? { failure } : {}),
     };
@@ -162,14 +162,23 @@ export class PrometheusRankLoad {
     key: string,
     client: PrometheusClient,
     locator: DeploymentLocator,
+    pods: readonly HealthPod[],
     now: number,
   ): Entry {
-    const result = client.query(
-      deploymentLoadQuery(
-        { namespace: locator.namespace, deployment: locator.deployment },
-        this.options.rateWindowSeconds,
-      ),
-    );
+    // Mapped once per answer (not per viewer), through the same layout the
+    // probes use, with the pods the query was sent for: the answer is of
+    // that moment, and is replaced within a window.
+    const result = client
+      .query(
+        deploymentLoadQuery(
+          { namespace: locator.namespace, deployment: locator.deployment },
+          this.options.rateWindowSeconds,
+        ),
+      )
+      .then(vector => ({
+        samples: mapInstantVector(rankSeriesIndex(pods), vector),
+        series: vector.length,
+      }));
     const entry: Entry = { at: now, result };
     result.then(
       () => {
