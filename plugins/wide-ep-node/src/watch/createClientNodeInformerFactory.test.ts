@@ -7,6 +7,13 @@ import {
 } from './createClientNodeInformerFactory';
 import { WATCHED_KINDS, WatchKey } from './types';
 
+const managedFieldsEntry = {
+  manager: 'kubelet',
+  operation: 'Update',
+  fieldsType: 'FieldsV1',
+  fieldsV1: { 'f:status': { 'f:podIP': {} } },
+};
+
 /** A plain-HTTP stand-in (client-node allows http only with skipTLSVerify) for the API server that records requests and streams one watch event. */
 async function fakeApiServer() {
   const requests: string[] = [];
@@ -37,7 +44,12 @@ async function fakeApiServer() {
           object: {
             apiVersion: 'v1',
             kind: 'Pod',
-            metadata: { name: 'b', namespace: 'llm-d', resourceVersion: '11' },
+            metadata: {
+              name: 'b',
+              namespace: 'llm-d',
+              resourceVersion: '11',
+              managedFields: [managedFieldsEntry],
+            },
           },
         })}\n`,
       );
@@ -49,7 +61,14 @@ async function fakeApiServer() {
         kind: 'PodList',
         metadata: { resourceVersion: '10' },
         items: [
-          { metadata: { name: 'a', namespace: 'llm-d', resourceVersion: '9' } },
+          {
+            metadata: {
+              name: 'a',
+              namespace: 'llm-d',
+              resourceVersion: '9',
+              managedFields: [managedFieldsEntry],
+            },
+          },
         ],
       }),
     );
@@ -79,7 +98,7 @@ describe('createClientNodeInformerFactory', () => {
     ).toBe('/apis/grove.io/v1alpha1/namespaces/llm-d/podcliquescalinggroups');
   });
 
-  it('lists with the selector, then watches from the list resource version, with the cluster token', async () => {
+  it('lists with the selector, then watches from the list resource version, with the cluster token; keeps no managedFields', async () => {
     const api = await fakeApiServer();
     const { KubeConfig } = await loadClientNode();
     const kubeConfigFor = jest.fn(async () => {
@@ -112,6 +131,9 @@ describe('createClientNodeInformerFactory', () => {
         .map(p => p.metadata?.name)
         .sort(),
     ).toEqual(['a', 'b']);
+    // Listed and watched objects alike are kept without managedFields.
+    for (const pod of informer.list('llm-d'))
+      expect(pod.metadata).not.toHaveProperty('managedFields');
     const selector =
       'labelSelector=wide-ep.backstage.io%2Fdeployment%3Dwide-ep%2Cllm-d.ai%2Finference-serving%3Dtrue';
     expect(api.requests).toEqual([
