@@ -90,6 +90,7 @@ export interface WatchProblem {
 
 /** The cached objects of one watch. @public */
 export interface WatchSnapshot<T = KubernetesObject> {
+  /** As the API server sent them, without `metadata.managedFields` (see createClientNodeInformerFactory). */
   items: T[];
   /** When the data was last known current (ms since epoch); absent before the first list. */
   syncedAt?: number;
