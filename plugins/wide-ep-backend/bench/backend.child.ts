@@ -5,13 +5,14 @@
  *
  * Messages in: { start: { config, entities } }, { rss: true }, { snapshot: path },
  * { stop: true }.
- * Messages out: { port }, { rss, maxRss, atPeak, handles, heapUsed, liveHeap },
+ * Messages out: { port }, { rss, maxRss, atPeak, handles, heapUsed, liveHeap,
+ * heapLimit, constrainedMemory },
  * { snapshot: path }, { stopped: true },
  * { error }. liveHeap is the heap after a full collection (needs --expose-gc):
  * what the backend really holds, apart from garbage not yet collected.
  */
 import type { AddressInfo } from 'node:net';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -77,6 +78,10 @@ process.on(
           handles: handles(),
           heapUsed: usage.heapUsed,
           ...(gc ? { liveHeap: process.memoryUsage().heapUsed } : {}),
+          // What V8 was sized to: from the memory cgroup's limit when there
+          // is one, as in a container (else from the machine's memory).
+          heapLimit: getHeapStatistics().heap_size_limit,
+          constrainedMemory: process.constrainedMemory(),
         });
         // Each phase's peak is its own.
         maxRss = 0;
