@@ -44,10 +44,6 @@ export function ask<T>(
   key: string,
 ): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const done = () => {
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-    };
     const onMessage = (reply: Record<string, unknown>) => {
       if (reply.error) reject(new Error(String(reply.error)));
       else if (key in reply) resolvePromise(reply as T);
@@ -64,6 +60,10 @@ export function ask<T>(
         ),
       );
     };
+    function done() {
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+    }
     proc.on('message', onMessage);
     proc.once('exit', onExit);
     proc.send(message);

@@ -399,14 +399,11 @@ async function main() {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
+  let oldSpace = 'uncapped (V8 default)';
+  if (heapMb) oldSpace = `capped at ${heapMb} MB`;
+  else if (cgroup) oldSpace = 'sized by Node.js from the memory limit';
   out(
-    `phases: ${SECONDS} s each, poll every ${POLL_MS} ms; freshness ${FRESHNESS_MS} ms, probe timeout ${PROBE_TIMEOUT_MS} ms, concurrency ${CONCURRENCY}; backend V8 old space ${
-      heapMb
-        ? `capped at ${heapMb} MB`
-        : cgroup
-        ? 'sized by Node.js from the memory limit'
-        : 'uncapped (V8 default)'
-    }`,
+    `phases: ${SECONDS} s each, poll every ${POLL_MS} ms; freshness ${FRESHNESS_MS} ms, probe timeout ${PROBE_TIMEOUT_MS} ms, concurrency ${CONCURRENCY}; backend V8 old space ${oldSpace}`,
   );
 
   const viewersProc = child('viewers.child.ts');
