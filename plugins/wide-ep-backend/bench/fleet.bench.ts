@@ -276,8 +276,9 @@ async function main() {
     ca: Buffer.from(cluster.caData!, 'base64'),
   });
   cleanups.push(() => proxy.close());
-  // BENCH_BACKEND_HEAP_MB caps V8's old space as a production deployment
-  // would (NODE_OPTIONS=--max-old-space-size); unset, V8 picks its default.
+  // BENCH_BACKEND_HEAP_MB caps V8's old space (NODE_OPTIONS=
+  // --max-old-space-size); unset, Node.js sizes it from the memory limit,
+  // or from the machine's memory without one.
   const heapMb = process.env.BENCH_BACKEND_HEAP_MB;
   let cgroup: MemoryCgroup | undefined;
   if (MEMORY_LIMIT_MB > 0) {
@@ -469,13 +470,12 @@ async function main() {
       atPeak?: NodeJS.MemoryUsage;
       handles: Record<string, number>;
     }>(backendProc, { rss: true }, 'maxRss');
-    const mb = mib;
     memoryRows.push(
-      `${phase.name}: at the RSS peak ${mb(atPeak?.rss)}: V8 heap ${mb(
+      `${phase.name}: at the RSS peak ${mib(atPeak?.rss)}: V8 heap ${mib(
         atPeak?.heapTotal,
-      )} reserved / ${mb(atPeak?.heapUsed)} used, external ${mb(
+      )} reserved / ${mib(atPeak?.heapUsed)} used, external ${mib(
         atPeak?.external,
-      )} (array buffers ${mb(
+      )} (array buffers ${mib(
         atPeak?.arrayBuffers,
       )}); open handles ${JSON.stringify(handles)}`,
     );

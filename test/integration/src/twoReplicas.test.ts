@@ -540,20 +540,22 @@ describe('two backend replicas on one PostgreSQL', () => {
     const windowMs = 8_000;
     // Let the probes of the previous test's viewers drain: a refresh-ahead
     // round its last request started can reach the ranks seconds later on
-    // a loaded CI machine (it did: one round, 32 probes, 2 s after). Wait
+    // a loaded CI machine (one round, 32 probes, was once counted in the
+    // no-viewer phase after a fixed 2 s drain). Wait
     // for two quiet windows; something that keeps probing with nobody
     // looking never gets quiet, and fails here.
     const quietBy = Date.now() + 30_000;
     for (;;) {
       const seen = rankRequests(pods);
       await new Promise(r => setTimeout(r, 2 * FRESHNESS_MS));
-      const now = rankRequests(pods);
-      if (now.health === seen.health && now.metrics === seen.metrics) break;
+      const latest = rankRequests(pods);
+      if (latest.health === seen.health && latest.metrics === seen.metrics)
+        break;
       if (Date.now() > quietBy)
         throw new Error(
           `the ranks were still probed 30 s after the last viewer (${
-            now.health - seen.health
-          } /health, ${now.metrics - seen.metrics} /metrics in the last ${
+            latest.health - seen.health
+          } /health, ${latest.metrics - seen.metrics} /metrics in the last ${
             (2 * FRESHNESS_MS) / 1000
           } s)`,
         );

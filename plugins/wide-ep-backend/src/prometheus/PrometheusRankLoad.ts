@@ -51,8 +51,8 @@ export const LAST_ANSWER_SERVED_WINDOWS = 3;
  * with the pods of the moment the query was sent. Prometheus' parsed
  * vector is dropped: at 512 ranks it is 3,584 series of label objects,
  * value tuples and pod-name strings, and keeping it (for the entry, its
- * refresh and the last good answer of each deployment) was most of the
- * backend's heap at fleet scale (bench:fleet heap snapshot).
+ * refresh and the last good answer of each deployment) held about 20 MiB
+ * at fleet scale (bench:fleet heap after a full GC: 153-159 -> 134-136 MiB).
  */
 interface Answer {
   samples: RankSample[];
