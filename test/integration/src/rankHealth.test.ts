@@ -11,7 +11,7 @@
  * front of that API server.
  *
  * SIMULATED: the nodes (kwok manages 4 H200 nodes, h200-NN, moves bound
- * pods to Running and Ready and gives them loopback IPs from 127.64.0.0/16;
+ * pods to Running and Ready and gives them loopback IPs from CP_POD_CIDR (a /16 of 127/8 per Jest worker);
  * nothing runs in them) and the vLLM ranks (simulatePodRanks answers
  * /health and /metrics on each pod's IP, with the load this file sets).
  *
@@ -310,7 +310,7 @@ describe('rank health against the real control plane', () => {
   it('a killed rank is unhealthy with a reason within the freshness window; a 503 and a hang too', async () => {
     const sim = ranks.get(NAMESPACE, WORKER)!;
     expect(sim).toBeDefined();
-    // kwok's IP for the pod (127.64.0.0/16), on which its ranks listen.
+    // kwok's IP for the pod (from CP_POD_CIDR), on which its ranks listen.
     const ip = (await podNamed(WORKER))!.status!.podIP!;
     expect(ip).toMatch(/^127\.64\./);
     await waitFor(r => r.ranks.every(k => k.state === 'healthy'));

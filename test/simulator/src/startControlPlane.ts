@@ -92,6 +92,11 @@ export async function startOwnControlPlane(
   }
   const env = {
     ...process.env,
+    // Test files run side by side on Jest workers, each with a control plane
+    // of its own; with one pod CIDR their kwoks hand out the same loopback
+    // IPs, and one file's backend can probe another file's simulated ranks
+    // (wrong load, probes counted where nobody looks). One /16 per worker.
+    CP_POD_CIDR: `127.${64 + Number(process.env.JEST_WORKER_ID ?? 0)}.0.0/16`,
     ...config,
     WIDE_EP_CP_STATE_DIR: path.join(CP_DIR, `.state-jest-${process.pid}`),
     CP_APISERVER_PORT: String(await freePort()),
