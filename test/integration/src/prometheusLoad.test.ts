@@ -351,7 +351,7 @@ describe('Prometheus as the rank load source, on a real control plane', () => {
       FRESHNESS_MS + PROBE_TIMEOUT_MS + 1_000,
     );
     expect(decodeRank(body, 9).reason).toMatch(
-      /^connection refused on 127\.64\.\d+\.\d+:8201: the vLLM API server is not listening$/,
+      /^connection refused on 127\.\d+\.\d+\.\d+:8201: the vLLM API server is not listening$/,
     );
     expect(decodeRank(body, 8).state).toBe('healthy');
 
